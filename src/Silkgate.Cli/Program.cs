@@ -1,0 +1,3 @@
+using Silkgate.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

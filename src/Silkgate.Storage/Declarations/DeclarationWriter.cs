@@ -1,0 +1,142 @@
+using System.Data.Common;
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using Silkgate.Common;
+using Silkgate.Declarations;
+
+namespace Silkgate.Storage.Declarations;
+
+/// <summary>
+/// Writes whole declarations (header and items) in batches, each batch one transaction, so that a declaration
+/// is either stored complete or not at all. SQLite uses one prepared statement per table; PostgreSQL uses
+/// binary COPY. Declarations whose (source, external id) is already stored are skipped: importing again adds nothing.
+/// </summary>
+public sealed class DeclarationWriter(TimeProvider clock)
+{
+    public static readonly string[] HeaderColumns =
+    [
+        "enterprise_id", "declaration_id", "source", "external_id", "flow", "state", "declaration_date", "release_date",
+        "port", "trade_mode", "transport_mode", "partner_country", "currency", "freight", "insurance", "in_zone",
+        "ecommerce", "item_count", "version", "created_at",
+    ];
+
+    public static readonly string[] ItemColumns =
+    [
+        "enterprise_id", "declaration_id", "item_no", "hs_code", "description", "partner_country", "quantity",
+        "quantity_unit", "net_mass_g", "value_original", "statistical_value_fen", "preference", "certificate_of_origin",
+        "flow", "release_date", "release_month", "port", "trade_mode", "in_zone", "ecommerce",
+    ];
+
+    public static string DeclarationIdOf(Declaration d) => d.Source + ":" + d.ExternalId;
+
+    public static string FlowName(Flow flow) => flow == Flow.Import ? "import" : "export";
+
+    public static string StateName(DeclarationState state) => state switch
+    {
+        DeclarationState.RiskAssessed => "risk_assessed",
+        DeclarationState.UnderControl => "under_control",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Stores the batch in one transaction; returns how many declarations were new (the rest were already stored).</summary>
+    public int WriteBatch(DbConnection conn, IReadOnlyList<Declaration> batch)
+    {
+        if (batch.Count == 0)
+            return 0;
+        using var tx = conn.BeginTransaction();
+        var fresh = WithoutStored(conn, tx, batch);
+        if (fresh.Count > 0)
+        {
+            var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+            if (conn is NpgsqlConnection pg)
+                CopyPostgres(pg, fresh, now);
+            else
+                InsertPrepared(conn, tx, fresh, now);
+        }
+        tx.Commit();
+        return fresh.Count;
+    }
+
+    private static List<Declaration> WithoutStored(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch)
+    {
+        var stored = new HashSet<(string, string)>();
+        foreach (var bySource in batch.GroupBy(d => d.Source))
+        {
+            var ids = bySource.Select(d => d.ExternalId).Distinct().ToList();
+            for (var start = 0; start < ids.Count; start += 500)
+            {
+                var chunk = ids.Skip(start).Take(500).ToList();
+                var args = new object?[chunk.Count + 1];
+                args[0] = bySource.Key;
+                for (var i = 0; i < chunk.Count; i++)
+                    args[i + 1] = chunk[i];
+                var sql = "SELECT external_id FROM declaration WHERE source = @p0 AND external_id IN (" +
+                          string.Join(", ", chunk.Select((_, i) => "@p" + (i + 1))) + ")";
+                foreach (var id in Sql.Query(conn, tx, sql, r => r.GetString(0), args))
+                    stored.Add((bySource.Key, id));
+            }
+        }
+        return stored.Count == 0 ? batch.ToList() : batch.Where(d => !stored.Contains((d.Source, d.ExternalId))).ToList();
+    }
+
+    private static object?[] HeaderRow(Declaration d, string now) =>
+    [
+        d.EnterpriseId, DeclarationIdOf(d), d.Source, d.ExternalId, FlowName(d.Flow), StateName(d.State), d.DeclarationDate,
+        d.ReleaseDate, d.Port, d.TradeMode, d.TransportMode, d.PartnerCountry, d.Currency, d.Freight, d.Insurance, d.InZone,
+        d.Ecommerce, d.Items.Count, 1, now,
+    ];
+
+    private static object?[] ItemRow(Declaration d, DeclarationItem i) =>
+    [
+        d.EnterpriseId, DeclarationIdOf(d), i.ItemNo, i.HsCode, i.Description, i.PartnerCountry, i.Quantity,
+        i.QuantityUnit, Mass.ToGrams(i.NetMassKg), i.ValueOriginal, Money.ToFen(i.StatisticalValueCny), i.Preference,
+        i.CertificateOfOrigin, FlowName(d.Flow), d.ReleaseDate, d.ReleaseDate is { } r ? YearMonth.Of(r).Key : null,
+        d.Port, d.TradeMode, d.InZone, d.Ecommerce,
+    ];
+
+    private static void InsertPrepared(DbConnection conn, DbTransaction tx, List<Declaration> batch, string now)
+    {
+        Sql.InsertMany(conn, tx, "declaration", HeaderColumns, batch.Select(d => HeaderRow(d, now)));
+        Sql.InsertMany(conn, tx, "declaration_item", ItemColumns, batch.SelectMany(d => d.Items.Select(i => ItemRow(d, i))));
+    }
+
+    private static readonly NpgsqlDbType[] HeaderTypes =
+    [
+        NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar,
+        NpgsqlDbType.Varchar, NpgsqlDbType.Date, NpgsqlDbType.Date, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar,
+        NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Numeric, NpgsqlDbType.Numeric,
+        NpgsqlDbType.Boolean, NpgsqlDbType.Boolean, NpgsqlDbType.Integer, NpgsqlDbType.Integer, NpgsqlDbType.Varchar,
+    ];
+
+    private static readonly NpgsqlDbType[] ItemTypes =
+    [
+        NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar,
+        NpgsqlDbType.Varchar, NpgsqlDbType.Numeric, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint, NpgsqlDbType.Numeric,
+        NpgsqlDbType.Bigint, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Date,
+        NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Boolean, NpgsqlDbType.Boolean,
+    ];
+
+    private static void CopyPostgres(NpgsqlConnection conn, List<Declaration> batch, string now)
+    {
+        Copy(conn, "declaration", HeaderColumns, HeaderTypes, batch.Select(d => HeaderRow(d, now)));
+        Copy(conn, "declaration_item", ItemColumns, ItemTypes, batch.SelectMany(d => d.Items.Select(i => ItemRow(d, i))));
+    }
+
+    public static void Copy(NpgsqlConnection conn, string table, string[] columns, NpgsqlDbType[] types, IEnumerable<object?[]> rows)
+    {
+        using var writer = conn.BeginBinaryImport($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)");
+        foreach (var row in rows)
+        {
+            writer.StartRow();
+            for (var i = 0; i < row.Length; i++)
+            {
+                if (row[i] is null)
+                    writer.WriteNull();
+                else
+                    writer.Write(row[i], types[i]);
+            }
+        }
+        writer.Complete();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Silkgate.Common;
+using Silkgate.Storage.Reference;
+
+namespace Silkgate.Storage.Import;
+
+/// <summary>
+/// How the columns of an external declarations file become Silkgate fields: each target field comes from a
+/// column, a template such as "KCS-{Office ID}", or a constant. Shipped mappings live in data/mappings/NAME.json;
+/// docs/import-mappings.md lists the target fields.
+/// </summary>
+public sealed partial class ColumnMapping
+{
+    public static readonly string[] Targets =
+    [
+        "external_id", "enterprise_id", "flow", "state", "declaration_date", "release_date", "port", "trade_mode",
+        "transport_mode", "header_partner_country", "currency", "freight", "insurance", "in_zone", "ecommerce",
+        "item_no", "hs_code", "description", "partner_country", "quantity", "quantity_unit", "net_mass_kg", "value",
+        "preference", "certificate_of_origin",
+    ];
+
+    private static readonly string[] RequiredTargets =
+        ["external_id", "enterprise_id", "flow", "declaration_date", "port", "trade_mode", "currency", "hs_code", "partner_country", "net_mass_kg", "value"];
+
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = "";
+
+    [JsonPropertyName("description")]
+    public string? Description { get; init; }
+
+    /// <summary>The source name stored with each declaration; with its external id, the idempotency key.</summary>
+    [JsonPropertyName("source")]
+    public string Source { get; init; } = "";
+
+    /// <summary>True when ports are not Kashgar ports (e.g. offices of another customs administration) and are not checked.</summary>
+    [JsonPropertyName("ports_are_external")]
+    public bool PortsAreExternal { get; init; }
+
+    [JsonPropertyName("columns")]
+    public Dictionary<string, string> Columns { get; init; } = [];
+
+    [JsonPropertyName("templates")]
+    public Dictionary<string, string> Templates { get; init; } = [];
+
+    [JsonPropertyName("constants")]
+    public Dictionary<string, string> Constants { get; init; } = [];
+
+    /// <summary>A shipped mapping by name, or a mapping JSON file by path.</summary>
+    public static ColumnMapping Load(string nameOrFile)
+    {
+        string json;
+        string origin;
+        if (File.Exists(nameOrFile))
+        {
+            json = File.ReadAllText(nameOrFile);
+            origin = nameOrFile;
+        }
+        else if (typeof(ColumnMapping).Assembly.GetManifestResourceNames().Contains($"data/mappings/{nameOrFile}.json"))
+        {
+            json = ReferenceStore.ReadShipped($"data/mappings/{nameOrFile}.json");
+            origin = nameOrFile;
+        }
+        else
+        {
+            throw new SilkgateException("SG-MAP-001", $"Unknown mapping '{nameOrFile}': not a file, and not a shipped mapping ({string.Join(", ", ShippedNames())}).");
+        }
+        ColumnMapping mapping;
+        try
+        {
+            mapping = JsonSerializer.Deserialize<ColumnMapping>(json) ?? throw new JsonException("empty document");
+        }
+        catch (JsonException e)
+        {
+            throw new SilkgateException("SG-MAP-002", $"Mapping {origin} is not valid JSON: {e.Message}", e);
+        }
+        mapping.Validate(origin);
+        return mapping;
+    }
+
+    public static IEnumerable<string> ShippedNames() =>
+        typeof(ColumnMapping).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("data/mappings/", StringComparison.Ordinal))
+            .Select(n => Path.GetFileNameWithoutExtension(n));
+
+    private void Validate(string origin)
+    {
+        if (string.IsNullOrWhiteSpace(Source))
+            throw new SilkgateException("SG-MAP-003", $"Mapping {origin}: 'source' is required (it names where the declarations come from).");
+        var all = Columns.Keys.Concat(Templates.Keys).Concat(Constants.Keys).ToList();
+        var unknown = all.Where(t => !Targets.Contains(t)).ToList();
+        if (unknown.Count > 0)
+            throw new SilkgateException("SG-MAP-004", $"Mapping {origin}: unknown target field(s) {string.Join(", ", unknown)}; known: {string.Join(", ", Targets)}.");
+        var missing = RequiredTargets.Where(t => !all.Contains(t)).ToList();
+        if (missing.Count > 0)
+            throw new SilkgateException("SG-MAP-005", $"Mapping {origin}: required target field(s) {string.Join(", ", missing)} are not mapped.");
+    }
+
+    /// <summary>The source columns the mapping reads: the file's header must have them.</summary>
+    public IEnumerable<string> SourceColumns() =>
+        Columns.Values.Concat(Templates.Values.SelectMany(t => Placeholder().Matches(t).Select(m => m.Groups[1].Value))).Distinct();
+
+    /// <summary>Builds a resolver for one file header: target field → function of a row.</summary>
+    public Func<CsvRow, string?> Resolver(string target)
+    {
+        if (Columns.TryGetValue(target, out var column))
+            return row => row[column] is { Length: > 0 } v ? v.Trim() : null;
+        if (Templates.TryGetValue(target, out var template))
+            return row => Placeholder().Replace(template, m => row[m.Groups[1].Value].Trim());
+        if (Constants.TryGetValue(target, out var constant))
+            return _ => constant;
+        return _ => null;
+    }
+
+    [GeneratedRegex(@"\{([^}]+)\}")]
+    private static partial Regex Placeholder();
+}

@@ -1,0 +1,322 @@
+using System.Data.Common;
+using System.Globalization;
+using CsvHelper;
+using Silkgate.Common;
+using Silkgate.Declarations;
+using Silkgate.Reference;
+using Silkgate.Storage.Declarations;
+using Silkgate.Storage.Reference;
+
+namespace Silkgate.Storage.Import;
+
+/// <summary>One refused row: where, which declaration, and why (a coded reason).</summary>
+public sealed record ImportReject(string File, int Line, string ExternalId, string Code, string Reason);
+
+public sealed record ImportReport(
+    string File,
+    long Rows,
+    long Declarations,
+    long Imported,
+    long AlreadyStored,
+    long RejectedDeclarations,
+    IReadOnlyList<ImportReject> Rejects,
+    string? RejectsFile,
+    bool Aborted);
+
+/// <summary>
+/// Bulk import of external declaration files through a <see cref="ColumnMapping"/>. Rows are streamed; rows that
+/// share an external id (consecutive) form one declaration, which is validated and stored whole or not at all.
+/// Default mode stores the valid declarations and writes the refused rows to FILE.rejects.csv beside the input;
+/// strict mode validates the whole file first and stores nothing when any row is bad. The (source, external id)
+/// key makes a second import of the same file add nothing.
+/// </summary>
+public sealed class DeclarationImporter(Database db, TimeProvider clock)
+{
+    public int BatchItems { get; init; } = 20_000;
+
+    public ImportReport Import(string path, ColumnMapping mapping, bool strict, string? ratesPath = null, Action<long, long>? progress = null)
+    {
+        if (!File.Exists(path))
+            throw new SilkgateException("SG-IO-001", $"File not found: {path}");
+        var store = new ReferenceStore(db);
+        store.EnsureLoaded();
+        var reference = store.Load();
+        if (ratesPath is not null)
+            reference = WithRates(reference, ratesPath);
+
+        var fileName = Path.GetFileName(path);
+        var total = new FileInfo(path).Length;
+        if (strict)
+        {
+            var check = Run(path, fileName, mapping, reference, null, progress: null, total);
+            if (check.Rejects.Count > 0)
+                return check with { Imported = 0, AlreadyStored = 0, Aborted = true, RejectsFile = null };
+        }
+
+        using var conn = db.OpenConnection();
+        var report = Run(path, fileName, mapping, reference, conn, progress, total);
+        var rejectsFile = path + ".rejects.csv";
+        if (report.Rejects.Count > 0)
+            WriteRejects(rejectsFile, report.Rejects);
+        else if (File.Exists(rejectsFile))
+            File.Delete(rejectsFile);
+        if (ratesPath is not null)
+            store.Import("rates", ratesPath);
+        return report with { RejectsFile = report.Rejects.Count > 0 ? rejectsFile : null };
+    }
+
+    private static ReferenceData WithRates(ReferenceData reference, string ratesPath)
+    {
+        if (!File.Exists(ratesPath))
+            throw new SilkgateException("SG-IO-001", $"Rates file not found: {ratesPath}");
+        using var reader = new StreamReader(ratesPath);
+        var extra = ReferenceParsers.Rates(reader, Path.GetFileName(ratesPath));
+        var merged = new Dictionary<(YearMonth, string), ExchangeRate>();
+        foreach (var r in reference.Rates.All.Concat(extra))
+            merged[(r.Month, r.Currency)] = r;
+        return reference.WithRates(new ExchangeRateTable(merged.Values));
+    }
+
+    private ImportReport Run(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection? conn, Action<long, long>? progress, long totalBytes)
+    {
+        var writer = new DeclarationWriter(clock);
+        var rejects = new List<ImportReject>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var batch = new List<Declaration>();
+        var batchItems = 0;
+        long rows = 0, declarations = 0, imported = 0, rejectedDeclarations = 0;
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var reader = new StreamReader(stream);
+        var resolvers = ColumnMapping.Targets.ToDictionary(t => t, mapping.Resolver);
+        var group = new List<CsvRow>();
+        string? groupId = null;
+
+        void Flush()
+        {
+            if (conn is not null)
+                imported += writer.WriteBatch(conn, batch);
+            batch.Clear();
+            batchItems = 0;
+            progress?.Invoke(stream.Position, totalBytes);
+        }
+
+        void Close()
+        {
+            if (group.Count == 0)
+                return;
+            declarations++;
+            var (declaration, problems) = Build(group, groupId!, fileName, mapping, resolvers, reference);
+            if (declaration is null)
+            {
+                rejectedDeclarations++;
+                rejects.AddRange(problems);
+            }
+            else
+            {
+                batch.Add(declaration);
+                batchItems += declaration.Items.Count;
+                if (batchItems >= BatchItems)
+                    Flush();
+            }
+            group.Clear();
+        }
+
+        var sourceColumns = mapping.SourceColumns().ToArray();
+        foreach (var row in CsvFiles.Read(reader, fileName, sourceColumns))
+        {
+            rows++;
+            var id = resolvers["external_id"](row) ?? "";
+            if (id != groupId)
+            {
+                Close();
+                groupId = id;
+                if (id.Length > 0 && !seen.Add(id))
+                {
+                    // A declaration's rows must be consecutive: a later run of the same id would otherwise be
+                    // taken for an already stored declaration and its items lost.
+                    rejects.Add(new ImportReject(fileName, row.Line, id, DeclarationRules.NotContiguous, $"rows of declaration {id} are not consecutive in the file"));
+                    groupId = null;
+                    continue;
+                }
+            }
+            group.Add(row);
+        }
+        Close();
+        Flush();
+        return new ImportReport(fileName, rows, declarations, imported, conn is null ? 0 : declarations - rejectedDeclarations - imported, rejectedDeclarations, rejects, null, false);
+    }
+
+    private static (Declaration?, List<ImportReject>) Build(
+        List<CsvRow> rows, string externalId, string file, ColumnMapping mapping,
+        Dictionary<string, Func<CsvRow, string?>> f, ReferenceData reference)
+    {
+        var problems = new List<ImportReject>();
+        void Reject(CsvRow row, RuleViolation? v)
+        {
+            if (v is not null)
+                problems.Add(new ImportReject(file, row.Line, externalId, v.Code, v.Reason));
+        }
+
+        var first = rows[0];
+        foreach (var row in rows.Where(r => r.Fields.Count != r.HeaderCount))
+            Reject(row, new RuleViolation(DeclarationRules.WrongColumnCount, $"expected {row.HeaderCount} columns, found {row.Fields.Count}"));
+        if (problems.Count > 0)
+            return (null, problems);
+        if (externalId.Length == 0)
+            Reject(first, new RuleViolation(DeclarationRules.MissingField, "the declaration id is empty"));
+
+        // Header fields: taken from the first row; every other row must agree.
+        string[] headerTargets = ["enterprise_id", "flow", "state", "declaration_date", "release_date", "port", "trade_mode", "transport_mode", "header_partner_country", "currency", "freight", "insurance", "in_zone", "ecommerce"];
+        foreach (var target in headerTargets)
+        {
+            var expected = f[target](first);
+            foreach (var row in rows.Skip(1).Where(r => f[target](r) != expected))
+                Reject(row, new RuleViolation(DeclarationRules.HeaderDisagrees, $"{target} '{f[target](row)}' differs from '{expected}' on the declaration's first row"));
+        }
+
+        var enterprise = f["enterprise_id"](first);
+        if (enterprise is null)
+            Reject(first, new RuleViolation(DeclarationRules.MissingField, "enterprise_id is empty"));
+        Flow? flow = f["flow"](first) switch { "import" => Flow.Import, "export" => Flow.Export, _ => null };
+        if (flow is null)
+            Reject(first, new RuleViolation(DeclarationRules.UnknownFlow, $"flow '{f["flow"](first)}' is not import or export"));
+        var declDate = ParseDate(f["declaration_date"](first));
+        if (declDate is null)
+            Reject(first, new RuleViolation(DeclarationRules.BadDate, $"declaration date '{f["declaration_date"](first)}' is not a date YYYY-MM-DD"));
+        var releaseText = f["release_date"](first);
+        var releaseDate = ParseDate(releaseText);
+        if (releaseText is not null && releaseDate is null)
+            Reject(first, new RuleViolation(DeclarationRules.BadDate, $"release date '{releaseText}' is not a date YYYY-MM-DD"));
+        var stateText = f["state"](first) ?? (releaseText is null ? "lodged" : "released");
+        DeclarationState? state = stateText switch
+        {
+            "released" => DeclarationState.Released,
+            "lodged" => DeclarationState.Lodged,
+            _ => null,
+        };
+        if (state is null)
+            Reject(first, new RuleViolation(DeclarationRules.UnknownState, $"state '{stateText}' cannot be imported (released or lodged)"));
+        if (state == DeclarationState.Released && releaseText is null)
+            Reject(first, new RuleViolation(DeclarationRules.MissingField, "a released declaration needs a release date"));
+        var port = f["port"](first);
+        if (port is null)
+            Reject(first, new RuleViolation(DeclarationRules.MissingField, "port is empty"));
+        else if (!mapping.PortsAreExternal && reference.Port(port) is null)
+            Reject(first, new RuleViolation(DeclarationRules.UnknownPort, $"port '{port}' is not a Kashgar port ({string.Join(", ", reference.Ports.Select(p => p.Code))})"));
+        var tradeModeCode = f["trade_mode"](first);
+        var tradeMode = tradeModeCode is null ? null : reference.TradeMode(tradeModeCode);
+        if (tradeMode is null)
+            Reject(first, new RuleViolation(DeclarationRules.UnknownTradeMode, $"trade mode '{tradeModeCode}' is not in the trade-mode table"));
+        var currency = f["currency"](first);
+        if (declDate is { } dd)
+            Reject(first, DeclarationRules.CheckCurrencyAndRate(reference, currency, dd));
+        var headerPartner = f["header_partner_country"](first);
+        if (headerPartner is not null)
+            Reject(first, DeclarationRules.CheckCountry(reference, headerPartner, "header partner country"));
+        var freight = ParseAmount(f["freight"](first)) ?? 0m;
+        var insurance = ParseAmount(f["insurance"](first)) ?? 0m;
+        Reject(first, DeclarationRules.CheckNonNegative(freight, "freight", DeclarationRules.BadValue));
+        Reject(first, DeclarationRules.CheckNonNegative(insurance, "insurance", DeclarationRules.BadValue));
+
+        var items = new List<(int No, string Hs, string? Desc, string Partner, decimal? Qty, string? Unit, decimal Mass, decimal Value, string? Pref, string? Cert)>();
+        var itemNo = 0;
+        foreach (var row in rows)
+        {
+            itemNo++;
+            var no = f["item_no"](row) is { } noText
+                ? int.TryParse(noText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1
+                : itemNo;
+            if (no < 1)
+                Reject(row, new RuleViolation(DeclarationRules.MissingField, $"item number '{f["item_no"](row)}' is not a positive integer"));
+            var hs = f["hs_code"](row);
+            if (declDate is { } d)
+                Reject(row, DeclarationRules.CheckHsCode(reference, hs, d));
+            var partner = f["partner_country"](row);
+            Reject(row, DeclarationRules.CheckCountry(reference, partner, flow == Flow.Export ? "destination country" : "origin country"));
+            var valueText = f["value"](row);
+            var value = ParseAmount(valueText);
+            Reject(row, DeclarationRules.CheckNonNegative(value, $"value '{valueText}'", DeclarationRules.BadValue));
+            var massText = f["net_mass_kg"](row);
+            var mass = ParseAmount(massText);
+            Reject(row, DeclarationRules.CheckNonNegative(mass, $"net mass '{massText}'", DeclarationRules.BadMass));
+            var qtyText = f["quantity"](row);
+            var qty = ParseAmount(qtyText);
+            if (qtyText is not null)
+                Reject(row, DeclarationRules.CheckNonNegative(qty, $"quantity '{qtyText}'", DeclarationRules.BadQuantity));
+            items.Add((no, hs ?? "", f["description"](row), partner ?? "", qty, f["quantity_unit"](row), mass ?? 0, value ?? 0, f["preference"](row), f["certificate_of_origin"](row)));
+        }
+        if (items.Select(i => i.No).Distinct().Count() != items.Count)
+            Reject(first, new RuleViolation(DeclarationRules.MissingField, "item numbers repeat within the declaration"));
+        if (problems.Count > 0)
+            return (null, problems);
+
+        var rate = reference.Rates.Rate(YearMonth.Of(declDate!.Value), currency!);
+        var statistical = StatisticalValue.InCny(flow!.Value, items.Select(i => i.Value).ToList(), freight, insurance, rate);
+        var declaration = new Declaration
+        {
+            EnterpriseId = enterprise!,
+            Source = mapping.Source,
+            ExternalId = externalId,
+            Flow = flow.Value,
+            State = state!.Value,
+            DeclarationDate = declDate.Value,
+            ReleaseDate = releaseDate,
+            Port = port!,
+            TradeMode = tradeMode!.Code,
+            TransportMode = f["transport_mode"](first),
+            PartnerCountry = headerPartner,
+            Currency = currency!,
+            Freight = freight,
+            Insurance = insurance,
+            InZone = ParseBool(f["in_zone"](first)) ?? tradeMode.InZone,
+            Ecommerce = ParseBool(f["ecommerce"](first)) ?? tradeMode.Ecommerce,
+            Items = items.Select((i, k) => new DeclarationItem
+            {
+                ItemNo = i.No,
+                HsCode = i.Hs,
+                Description = i.Desc,
+                PartnerCountry = i.Partner,
+                Quantity = i.Qty,
+                QuantityUnit = i.Unit,
+                NetMassKg = i.Mass,
+                ValueOriginal = i.Value,
+                StatisticalValueCny = statistical[k],
+                Preference = i.Pref,
+                CertificateOfOrigin = i.Cert,
+            }).ToList(),
+        };
+        return (declaration, problems);
+    }
+
+    private static DateOnly? ParseDate(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    private static decimal? ParseAmount(string? text) =>
+        text is null ? null : decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
+
+    private static bool? ParseBool(string? text) => text switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" => false,
+        _ => null,
+    };
+
+    private static void WriteRejects(string path, IReadOnlyList<ImportReject> rejects)
+    {
+        using var writer = new StreamWriter(path);
+        using var csv = new CsvWriter(writer, CsvFiles.Configuration);
+        foreach (var h in new[] { "file", "line", "declaration_id", "code", "reason" })
+            csv.WriteField(h);
+        csv.NextRecord();
+        foreach (var r in rejects)
+        {
+            csv.WriteField(r.File);
+            csv.WriteField(r.Line);
+            csv.WriteField(r.ExternalId);
+            csv.WriteField(r.Code);
+            csv.WriteField(r.Reason);
+            csv.NextRecord();
+        }
+    }
+}

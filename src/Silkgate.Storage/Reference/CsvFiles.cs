@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Silkgate.Common;
+
+namespace Silkgate.Storage.Reference;
+
+/// <summary>A CSV row read by header name, every field a string (codes keep their leading zeros; "NA" stays Namibia).</summary>
+public sealed class CsvRow(string file, int line, IReadOnlyDictionary<string, int> header, int headerCount, string[] fields)
+{
+    public string File { get; } = file;
+
+    /// <summary>The physical line number of the row in its file (1 = header).</summary>
+    public int Line { get; } = line;
+
+    public IReadOnlyList<string> Fields => fields;
+
+    /// <summary>How many columns the header has: a row with another count is malformed.</summary>
+    public int HeaderCount { get; } = headerCount;
+
+    public string this[string column] =>
+        header.TryGetValue(column, out var i) && i < fields.Length ? fields[i] : "";
+
+    public string? Optional(string column) => this[column] is { Length: > 0 } s ? s.Trim() : null;
+
+    public string Required(string column)
+    {
+        var value = this[column].Trim();
+        return value.Length > 0
+            ? value
+            : throw new SilkgateException("SG-CSV-002", $"{File}:{Line}: column '{column}' is empty.");
+    }
+}
+
+/// <summary>RFC 4180 CSV reading (CsvHelper) with the checks every importer needs: header and column count.</summary>
+public static class CsvFiles
+{
+    public static CsvConfiguration Configuration => new(CultureInfo.InvariantCulture)
+    {
+        HasHeaderRecord = true,
+        BadDataFound = null,
+        MissingFieldFound = null,
+        DetectDelimiter = false,
+        TrimOptions = TrimOptions.None,
+    };
+
+    /// <summary>Reads every row; the header must hold <paramref name="requiredColumns"/>. Rows with a wrong column count are returned with <c>Fields.Count</c> differing from the header, for the caller to report.</summary>
+    public static IEnumerable<CsvRow> Read(TextReader reader, string fileName, params string[] requiredColumns)
+    {
+        using var csv = new CsvReader(reader, Configuration);
+        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is null)
+            throw new SilkgateException("SG-CSV-001", $"{fileName}: the file is empty (a header row is expected).");
+        var header = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < csv.HeaderRecord.Length; i++)
+            header.TryAdd(csv.HeaderRecord[i].Trim().TrimStart('\uFEFF'), i);
+        var missing = requiredColumns.Where(c => !header.ContainsKey(c)).ToArray();
+        if (missing.Length > 0)
+            throw new SilkgateException("SG-CSV-003", $"{fileName}: missing column(s) {string.Join(", ", missing)}; the header is: {string.Join(",", csv.HeaderRecord)}.");
+        while (csv.Read())
+        {
+            var fields = csv.Parser.Record ?? [];
+            if (fields.Length == 1 && fields[0].Length == 0)
+                continue;
+            yield return new CsvRow(fileName, csv.Parser.RawRow, header, csv.HeaderRecord.Length, fields);
+        }
+    }
+
+    public static string Sha256(string content) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+
+    public static decimal ParseDecimal(string text, string file, int line, string column)
+    {
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new SilkgateException("SG-CSV-004", $"{file}:{line}: column '{column}': '{text}' is not a number.");
+    }
+
+    public static DateOnly ParseDate(string text, string file, int line, string column)
+    {
+        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : throw new SilkgateException("SG-CSV-005", $"{file}:{line}: column '{column}': '{text}' is not a date YYYY-MM-DD.");
+    }
+}

@@ -1,0 +1,198 @@
+using System.Data.Common;
+using System.Globalization;
+using Silkgate.Common;
+using Silkgate.Ports;
+using Silkgate.Reference;
+
+namespace Silkgate.Storage.Reference;
+
+/// <summary>
+/// Reference data in the store. The shipped files (embedded in this assembly from data/) are loaded on first use
+/// and reloaded when a newer shipped version arrives; each kind records its version (SHA-256 of its file), row
+/// count and source in reference_dataset. A kind that a user imported from a file of their own is never
+/// overwritten by the shipped copy.
+/// </summary>
+public sealed class ReferenceStore(Database db)
+{
+    public const string ShippedSource = "shipped";
+
+    /// <summary>The kinds that <c>import reference KIND FILE</c> accepts, with the shipped file of each.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
+    {
+        ["countries"] = "data/reference/country-codes.csv",
+        ["currencies"] = "data/reference/currency-codes.csv",
+        ["hs-sections"] = "data/reference/hs-sections.csv",
+        ["hs"] = "data/reference/hs2022.csv",
+        ["ports"] = "data/reference/ports.csv",
+        ["port-calendar"] = "data/reference/port-calendar.csv",
+        ["locodes"] = "data/reference/unlocode-subset.csv",
+        ["partner-groups"] = "data/reference/partner-groups.csv",
+        ["trade-modes"] = "data/reference/trade-modes.csv",
+        ["rates"] = "data/rates/customs-rates-sample.csv",
+    };
+
+    public static string ReadShipped(string resource)
+    {
+        using var stream = typeof(ReferenceStore).Assembly.GetManifestResourceStream(resource)
+            ?? throw new SilkgateException("SG-REF-002", $"The shipped reference file {resource} is missing from the build.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Migrates the schema and loads every shipped kind that is missing or older. Returns the kinds loaded.</summary>
+    public IReadOnlyList<string> EnsureLoaded()
+    {
+        db.Migrate();
+        using var conn = db.OpenConnection();
+        var current = Sql.Query(conn, null, "SELECT kind, version, source FROM reference_dataset", r => (Kind: r.GetString(0), Version: r.GetString(1), Source: r.GetString(2)))
+            .ToDictionary(x => x.Kind);
+        var loaded = new List<string>();
+        foreach (var (kind, resource) in Kinds)
+        {
+            var content = ReadShipped(resource);
+            var version = CsvFiles.Sha256(content);
+            if (current.TryGetValue(kind, out var have) && (have.Source != ShippedSource || have.Version == version))
+                continue;
+            Replace(conn, kind, content, resource, ShippedSource, version);
+            loaded.Add(kind);
+        }
+        return loaded;
+    }
+
+    /// <summary>Imports a user's file for one kind, replacing that kind (rates are merged month by month instead).</summary>
+    public int Import(string kind, string path)
+    {
+        if (!Kinds.ContainsKey(kind))
+            throw new SilkgateException("SG-REF-003", $"Unknown reference kind '{kind}': expected one of {string.Join(", ", Kinds.Keys)}.");
+        if (!File.Exists(path))
+            throw new SilkgateException("SG-IO-001", $"File not found: {path}");
+        EnsureLoaded();
+        var content = File.ReadAllText(path);
+        using var conn = db.OpenConnection();
+        return Replace(conn, kind, content, Path.GetFileName(path), Path.GetFullPath(path), CsvFiles.Sha256(content));
+    }
+
+    private int Replace(DbConnection conn, string kind, string content, string fileName, string source, string version)
+    {
+        // Parse everything before touching the store: a bad file changes nothing.
+        var rows = Parse(kind, content, fileName);
+        using var tx = conn.BeginTransaction();
+        var (table, columns) = TableOf(kind);
+        if (kind == "rates")
+        {
+            var months = rows.Select(r => (r[0], r[1])).ToList();
+            foreach (var (month, currency) in months)
+                Sql.Exec(conn, tx, "DELETE FROM exchange_rate WHERE month = @p0 AND currency = @p1", month, currency);
+        }
+        else
+        {
+            Sql.Exec(conn, tx, $"DELETE FROM {table}");
+        }
+        var count = Sql.InsertMany(conn, tx, table, columns, rows);
+        Sql.Exec(conn, tx, "DELETE FROM reference_dataset WHERE kind = @p0", kind);
+        var total = kind == "rates" ? Sql.Scalar<long>(conn, tx, "SELECT count(*) FROM exchange_rate") : count;
+        Sql.Exec(conn, tx, "INSERT INTO reference_dataset (kind, version, row_count, source, loaded_at) VALUES (@p0, @p1, @p2, @p3, @p4)",
+            kind, version, (int)total, source, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        tx.Commit();
+        return count;
+    }
+
+    private static (string Table, string[] Columns) TableOf(string kind) => kind switch
+    {
+        "countries" => ("country", ["alpha2", "alpha3", "numeric_code", "name_en", "name_zh", "least_developed"]),
+        "currencies" => ("currency", ["code", "numeric_code", "name", "minor_unit"]),
+        "hs-sections" => ("hs_section", ["numeral", "name"]),
+        "hs" => ("hs_code", ["code", "level", "section", "parent", "description"]),
+        "ports" => ("port", ["code", "name_en", "name_zh", "kind", "neighbour_country", "neighbour_place", "unlocode", "lat", "lon", "notes"]),
+        "port-calendar" => ("port_calendar", ["port", "seq", "rule", "date_from", "date_to", "weekdays", "reason"]),
+        "locodes" => ("locode", ["code", "country", "location", "name", "subdivision", "status", "function", "lat", "lon", "geocoded"]),
+        "partner-groups" => ("partner_group", ["group_code", "country", "valid_from", "valid_to", "source"]),
+        "trade-modes" => ("trade_mode", ["code", "name_en", "name_zh", "category", "ecommerce", "in_zone"]),
+        "rates" => ("exchange_rate", ["month", "currency", "cny_per_unit"]),
+        _ => throw new SilkgateException("SG-REF-003", $"Unknown reference kind '{kind}'."),
+    };
+
+    private static List<object?[]> Parse(string kind, string content, string file)
+    {
+        using var reader = new StringReader(content);
+        switch (kind)
+        {
+            case "countries":
+                return ReferenceParsers.Countries(reader, file).Select(c => new object?[] { c.Alpha2, c.Alpha3, c.Numeric, c.NameEn, c.NameZh, c.IsLeastDeveloped }).ToList();
+            case "currencies":
+                return ReferenceParsers.Currencies(reader, file).Select(c => new object?[] { c.Code, c.Numeric, c.Name, c.MinorUnit }).ToList();
+            case "hs-sections":
+                return ReferenceParsers.HsSections(reader, file).Select(s => new object?[] { s.Numeral, s.Name }).ToList();
+            case "hs":
+                return ReferenceParsers.Hs(reader, file).Select(h => new object?[] { h.Code, h.Level, h.Section, h.Parent, h.Description }).ToList();
+            case "ports":
+                return ReferenceParsers.Ports(reader, file).Select(p => new object?[] { p.Code, p.NameEn, p.NameZh, p.Kind, p.NeighbourCountry, p.NeighbourPlace, p.UnLocode, p.Latitude, p.Longitude, p.Notes }).ToList();
+            case "port-calendar":
+            {
+                // Validate through the domain parser, store the CSV text as it is.
+                using var check = new StringReader(content);
+                ReferenceParsers.PortCalendar(check, file);
+                return CsvFiles.Read(reader, file, "port", "rule", "from", "to", "weekdays", "reason")
+                    .Select((r, i) => new object?[] { r.Required("port"), i + 1, r.Required("rule"), r.Optional("from"), r.Optional("to"), r.Optional("weekdays"), r.Required("reason") })
+                    .ToList();
+            }
+            case "locodes":
+            {
+                var fixes = ShippedPortCoordinates();
+                return LocodeCleaner.Clean(ReferenceParsers.Locodes(reader, file), fixes)
+                    .Select(l => new object?[] { l.Code, l.Country, l.Location, l.Name, l.Subdivision, l.Status, l.Function, l.Latitude, l.Longitude, l.Geocoded })
+                    .ToList();
+            }
+            case "partner-groups":
+                return ReferenceParsers.PartnerGroups(reader, file).Select(g => new object?[] { g.Group, g.Country, g.ValidFrom, g.ValidTo, g.Source }).ToList();
+            case "trade-modes":
+                return ReferenceParsers.TradeModes(reader, file).Select(t => new object?[] { t.Code, t.NameEn, t.NameZh, t.Category, t.Ecommerce, t.InZone }).ToList();
+            case "rates":
+                return ReferenceParsers.Rates(reader, file).Select(r => new object?[] { r.Month.Key, r.Currency, r.CnyPerUnit }).ToList();
+            default:
+                throw new SilkgateException("SG-REF-003", $"Unknown reference kind '{kind}'.");
+        }
+    }
+
+    /// <summary>The ports file has surveyed coordinates; they replace the wrong geocoded ones of the LOCODE copy (e.g. CNKLS).</summary>
+    private static Dictionary<string, (decimal, decimal)> ShippedPortCoordinates()
+    {
+        using var reader = new StringReader(ReadShipped(Kinds["ports"]));
+        return ReferenceParsers.Ports(reader, "ports.csv")
+            .Where(p => p.UnLocode is not null && p.Latitude is not null && p.Longitude is not null)
+            .ToDictionary(p => p.UnLocode!, p => (p.Latitude!.Value, p.Longitude!.Value));
+    }
+
+    /// <summary>Reads the whole reference snapshot that domain services work with.</summary>
+    public ReferenceData Load()
+    {
+        using var conn = db.OpenConnection();
+        var countries = Sql.Query(conn, null, "SELECT alpha2, alpha3, numeric_code, name_en, name_zh, least_developed FROM country",
+            r => new Country(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), r.GetBoolean(5))).ToList();
+        var currencies = Sql.Query(conn, null, "SELECT code, numeric_code, name, minor_unit FROM currency",
+            r => new Currency(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt32(3))).ToList();
+        var hs = new HsNomenclature(
+            Sql.Query(conn, null, "SELECT code, level, section, parent, description FROM hs_code",
+                r => new HsEntry(r.GetString(0), r.GetInt32(1), r.GetString(2), r.NullableString(3), r.GetString(4))).ToList(),
+            Sql.Query(conn, null, "SELECT numeral, name FROM hs_section", r => new HsSection(r.GetString(0), r.GetString(1))).ToList());
+        var ports = Sql.Query(conn, null, "SELECT code, name_en, name_zh, kind, neighbour_country, neighbour_place, unlocode, lat, lon, notes FROM port",
+            r => new Port(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), r.NullableString(5), r.NullableString(6), r.NullableDecimal(7), r.NullableDecimal(8), r.NullableString(9))).ToList();
+        var calendar = Sql.Query(conn, null, "SELECT port, rule, date_from, date_to, weekdays, reason FROM port_calendar ORDER BY port, seq",
+            r => CalendarRule.Parse(r.GetString(0), r.GetString(1), r.NullableString(2), r.NullableString(3), r.NullableString(4), r.GetString(5))).ToList();
+        var groups = Sql.Query(conn, null, "SELECT group_code, country, valid_from, valid_to, source FROM partner_group",
+            r => new PartnerGroupMembership(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.NullableDate(3), r.GetString(4))).ToList();
+        var modes = Sql.Query(conn, null, "SELECT code, name_en, name_zh, category, ecommerce, in_zone FROM trade_mode",
+            r => new TradeMode(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5))).ToList();
+        var rates = Sql.Query(conn, null, "SELECT month, currency, cny_per_unit FROM exchange_rate",
+            r => new ExchangeRate(YearMonth.FromKey(r.GetInt32(0)), r.GetString(1), r.GetDecimal(2))).ToList();
+        return new ReferenceData(countries, currencies, hs, ports, calendar, new PartnerGroups(groups), modes, new ExchangeRateTable(rates));
+    }
+
+    /// <summary>What is loaded: kind, version, rows, source, time.</summary>
+    public IReadOnlyList<(string Kind, string Version, int Rows, string Source, string LoadedAt)> Datasets()
+    {
+        using var conn = db.OpenConnection();
+        return Sql.Query(conn, null, "SELECT kind, version, row_count, source, loaded_at FROM reference_dataset ORDER BY kind",
+            r => (r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4))).ToList();
+    }
+}

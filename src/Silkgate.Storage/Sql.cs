@@ -1,0 +1,67 @@
+using System.Data.Common;
+
+namespace Silkgate.Storage;
+
+/// <summary>Small ADO.NET helpers: positional parameters @p0, @p1 … work the same on SQLite and PostgreSQL.</summary>
+public static class Sql
+{
+    public static DbCommand Command(DbConnection conn, DbTransaction? tx, string sql, params object?[] args)
+    {
+        var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.CommandTimeout = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = "p" + i;
+            p.Value = args[i] ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+
+    public static int Exec(DbConnection conn, DbTransaction? tx, string sql, params object?[] args)
+    {
+        using var cmd = Command(conn, tx, sql, args);
+        return cmd.ExecuteNonQuery();
+    }
+
+    public static T? Scalar<T>(DbConnection conn, DbTransaction? tx, string sql, params object?[] args)
+    {
+        using var cmd = Command(conn, tx, sql, args);
+        var value = cmd.ExecuteScalar();
+        if (value is null or DBNull)
+            return default;
+        return value is T t ? t : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Inserts rows through one prepared statement, inside the caller's transaction.</summary>
+    public static int InsertMany(DbConnection conn, DbTransaction tx, string table, string[] columns, IEnumerable<object?[]> rows)
+    {
+        var placeholders = string.Join(", ", columns.Select((_, i) => "@p" + i));
+        using var cmd = Command(conn, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({placeholders})", new object?[columns.Length]);
+        var count = 0;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < columns.Length; i++)
+                cmd.Parameters[i].Value = row[i] ?? DBNull.Value;
+            count += cmd.ExecuteNonQuery();
+        }
+        return count;
+    }
+
+    public static IEnumerable<T> Query<T>(DbConnection conn, DbTransaction? tx, string sql, Func<DbDataReader, T> map, params object?[] args)
+    {
+        using var cmd = Command(conn, tx, sql, args);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+            yield return map(reader);
+    }
+
+    public static string? NullableString(this DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    public static decimal? NullableDecimal(this DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
+
+    public static DateOnly? NullableDate(this DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
+}
