@@ -81,7 +81,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     {
         var writer = new DeclarationWriter(clock);
         var rejects = new List<ImportReject>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var splitCounted = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<Declaration>();
         var batchItems = 0;
         long rows = 0, declarations = 0, imported = 0, rejectedDeclarations = 0;
@@ -123,28 +123,59 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         }
 
         var sourceColumns = mapping.SourceColumns().ToArray();
+        var split = SplitDeclarations(path, fileName, sourceColumns, resolvers["external_id"]);
         foreach (var row in CsvFiles.Read(reader, fileName, sourceColumns))
         {
             rows++;
             var id = resolvers["external_id"](row) ?? "";
+            if (split.Contains(id))
+            {
+                // A declaration whose rows are not consecutive is refused whole, every row of it.
+                rejects.Add(new ImportReject(fileName, row.Line, id, DeclarationRules.NotContiguous, $"rows of declaration {id} are not consecutive in the file"));
+                if (id != groupId)
+                {
+                    Close();
+                    groupId = id;
+                    if (splitCounted.Add(id))
+                    {
+                        declarations++;
+                        rejectedDeclarations++;
+                    }
+                }
+                continue;
+            }
             if (id != groupId)
             {
                 Close();
                 groupId = id;
-                if (id.Length > 0 && !seen.Add(id))
-                {
-                    // A declaration's rows must be consecutive: a later run of the same id would otherwise be
-                    // taken for an already stored declaration and its items lost.
-                    rejects.Add(new ImportReject(fileName, row.Line, id, DeclarationRules.NotContiguous, $"rows of declaration {id} are not consecutive in the file"));
-                    groupId = null;
-                    continue;
-                }
             }
             group.Add(row);
         }
         Close();
         Flush();
         return new ImportReport(fileName, rows, declarations, imported, conn is null ? 0 : declarations - rejectedDeclarations - imported, rejectedDeclarations, rejects, null, false);
+    }
+
+    /// <summary>
+    /// First pass over the ids only: the declarations whose rows are not consecutive. They are refused whole in the
+    /// second pass, before any of their rows could be stored.
+    /// </summary>
+    private static HashSet<string> SplitDeclarations(string path, string fileName, string[] sourceColumns, Func<CsvRow, string?> idOf)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var split = new HashSet<string>(StringComparer.Ordinal);
+        string? previous = null;
+        using var reader = new StreamReader(path);
+        foreach (var row in CsvFiles.Read(reader, fileName, sourceColumns))
+        {
+            var id = idOf(row) ?? "";
+            if (id == previous)
+                continue;
+            previous = id;
+            if (!seen.Add(id))
+                split.Add(id);
+        }
+        return split;
     }
 
     private static (Declaration?, List<ImportReject>) Build(

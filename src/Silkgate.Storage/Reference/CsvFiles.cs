@@ -44,6 +44,7 @@ public static class CsvFiles
         MissingFieldFound = null,
         DetectDelimiter = false,
         TrimOptions = TrimOptions.None,
+        NewLine = "\n",
     };
 
     /// <summary>Reads every row; the header must hold <paramref name="requiredColumns"/>. Rows with a wrong column count are returned with <c>Fields.Count</c> differing from the header, for the caller to report.</summary>
