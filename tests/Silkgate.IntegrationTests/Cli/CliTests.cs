@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using Silkgate.IntegrationTests.Support;
+
+namespace Silkgate.IntegrationTests.Cli;
+
+/// <summary>End-to-end through the `silkgate` command: the contract scripts and users rely on.</summary>
+public sealed class CliTests
+{
+    private static string NewDb() => Path.Combine(Repo.TempFolder(), "silkgate.db");
+
+    [Fact]
+    public void Help_lists_every_command()
+    {
+        var help = CliRunner.Run("--help");
+        Assert.Equal(0, help.ExitCode);
+        foreach (var command in new[] { "demo", "import", "export", "stats", "reference" })
+            Assert.Contains(command, help.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("demo")]
+    [InlineData("import declarations")]
+    [InlineData("import rates")]
+    [InlineData("import reference")]
+    [InlineData("export declarations")]
+    [InlineData("export reference groups")]
+    [InlineData("stats query")]
+    [InlineData("reference list")]
+    [InlineData("reference hs")]
+    [InlineData("reference port-status")]
+    public void Every_command_has_help_that_says_where_the_database_is(string command)
+    {
+        var help = CliRunner.Run([.. command.Split(' '), "--help"]);
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Usage:", help.Out, StringComparison.Ordinal);
+        if (help.Out.Contains("--db", StringComparison.Ordinal))
+            Assert.Contains("silkgate.db", help.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_command_or_option_is_refused()
+    {
+        Assert.NotEqual(0, CliRunner.Run("declare-war").ExitCode);
+        Assert.NotEqual(0, CliRunner.Run("stats", "query", "--measure", "trade_value", "--from", "2023-01", "--to", "2023-02", "--colour", "red").ExitCode);
+    }
+
+    [Theory]
+    [InlineData("SG-ARG-001", "stats", "query", "--measure", "trade_value", "--from", "2023-1", "--to", "2023-02")]
+    [InlineData("SG-STAT-002", "stats", "query", "--measure", "trade_value", "--by", "city", "--from", "2023-01", "--to", "2023-02")]
+    [InlineData("SG-STAT-003", "stats", "query", "--measure", "trade_value", "--scope", "county", "--from", "2023-01", "--to", "2023-02")]
+    [InlineData("SG-STAT-006", "stats", "query", "--measure", "trade_value", "--from", "2023-03", "--to", "2023-02")]
+    [InlineData("SG-IO-001", "import", "declarations", "/nonexistent/file.csv", "--mapping", "kcs-synthetic")]
+    [InlineData("SG-MAP-001", "import", "declarations", "/nonexistent/file.csv", "--mapping", "no-such-mapping")]
+    [InlineData("SG-IO-001", "import", "rates", "/nonexistent/rates.csv")]
+    [InlineData("SG-PORT-001", "reference", "port-status", "URUMQI", "2023-06-01")]
+    public void Bad_input_gets_a_coded_message_and_a_non_zero_exit(string code, params string[] args)
+    {
+        var result = CliRunner.Run([.. args, "--db", NewDb()]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error " + code, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_strict_import_with_a_bad_row_exits_non_zero_and_stores_nothing()
+    {
+        var folder = Repo.TempFolder();
+        var db = NewDb();
+        var (csv, mapping) = SampleFiles.Write(folder, [.. SampleFiles.GoodRows, "X1,E1,import,2023-06-05,2023-06-07,IRKESHTAM,0110,USD,0,0,1,2701120000,QQ,1,kg,1,10"]);
+        var strict = CliRunner.Run("import", "declarations", csv, "--mapping", mapping, "--strict", "--db", db);
+        Assert.Equal(1, strict.ExitCode);
+        Assert.Contains("SG-IMP-003", strict.Error, StringComparison.Ordinal);
+        Assert.Contains("nothing was imported", strict.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(csv + ".rejects.csv"));
+        var export = CliRunner.Run("export", "declarations", "--format", "csv", "--db", db);
+        Assert.Single(export.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)); // the header only
+
+        var lenient = CliRunner.Run("import", "declarations", csv, "--mapping", mapping, "--db", db);
+        Assert.Equal(0, lenient.ExitCode);
+        Assert.Contains("imported 3", lenient.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(csv + ".rejects.csv"));
+    }
+
+    [Fact]
+    public void Export_to_a_file_writes_it_whole_or_not_at_all()
+    {
+        var folder = Repo.TempFolder();
+        var db = NewDb();
+        var (csv, mapping) = SampleFiles.Write(folder, SampleFiles.GoodRows);
+        Assert.Equal(0, CliRunner.Run("import", "declarations", csv, "--mapping", mapping, "--db", db).ExitCode);
+        var target = Path.Combine(folder, "items.json");
+        var ok = CliRunner.Run("export", "declarations", "--format", "json", "--from", "2023-01", "--to", "2023-12", "--out", target, "--db", db);
+        Assert.Equal(0, ok.ExitCode);
+        using (var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(target)))
+            Assert.Equal(4, doc.RootElement.GetArrayLength());
+
+        var missingFolder = Path.Combine(folder, "no", "such", "items.csv");
+        var bad = CliRunner.Run("export", "declarations", "--format", "csv", "--out", missingFolder, "--db", db);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("error SG-IO-002", bad.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(missingFolder));
+        Assert.NotEqual(0, CliRunner.Run("export", "declarations", "--format", "xml", "--db", db).ExitCode);
+    }
+
+    [Fact]
+    public void Partner_groups_export_as_dated_memberships()
+    {
+        var run = CliRunner.Run("export", "reference", "groups", "--format", "csv", "--db", NewDb());
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("group,country,valid_from,valid_to", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("CA5,KZ,1992-01-01,", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("BRI,PK,", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("BRI,IN,", StringComparison.Ordinal));
+        Assert.InRange(lines.Count(l => l.StartsWith("BRI,", StringComparison.Ordinal)), 140, 160);
+    }
+
+    [Fact]
+    public void Reference_lookups_answer_from_the_shipped_data()
+    {
+        var db = NewDb();
+        var hs = CliRunner.Run("reference", "hs", "apricots", "--db", db);
+        Assert.Equal(0, hs.ExitCode);
+        Assert.Contains("081310", hs.Out, StringComparison.Ordinal);
+        var closed = CliRunner.Run("reference", "port-status", "KHUNJERAB", "2019-01-15", "--db", db);
+        Assert.Contains("KHUNJERAB is closed on 2019-01-15", closed.Out, StringComparison.Ordinal);
+        var list = CliRunner.Run("reference", "list", "--db", db);
+        Assert.Contains("partner-groups", list.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Demo_runs_the_main_job_on_embedded_SQLite_and_is_repeatable()
+    {
+        var folder = Repo.TempFolder();
+        var db = Path.Combine(folder, "demo.db");
+        var outDir = Path.Combine(folder, "out");
+        var first = CliRunner.Run("demo", "--db", db, "--out", outDir);
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.Contains("37,271 imported", first.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(outDir, "trade-by-month-partner.csv")));
+        var second = CliRunner.Run("demo", "--db", db, "--out", outDir);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("0 imported, 37,271 already stored", second.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_built_command_exits_non_zero_as_a_real_process()
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "Silkgate.Cli.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { cli, "stats", "query", "--measure", "nonsense", "--from", "2023-01", "--to", "2023-02", "--db", NewDb() })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("nonsense", stderr, StringComparison.Ordinal);
+    }
+}
