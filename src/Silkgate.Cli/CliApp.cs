@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Silkgate.Cli.Commands;
 using Silkgate.Common;
 using Silkgate.Storage;
@@ -18,7 +19,12 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null)
     {
         var context = new CliContext(stdout, stderr, clock ?? TimeProvider.System);
-        var root = new RootCommand("Silkgate: customs declarations, tariff, ports, bonded zone and trade statistics for the Kashgar land gateway.");
+        // A named root (not RootCommand, which takes the assembly name) so that help shows `silkgate`.
+        var root = new Command("silkgate", "Silkgate: customs declarations, tariff, ports, bonded zone and trade statistics for the Kashgar land gateway.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         foreach (var command in new[]
                  {
                      DemoCommand.Build(context), ImportCommands.Build(context), ExportCommands.Build(context),

@@ -15,14 +15,19 @@ public sealed class M0001_Schema : Migration
 {
     public override void Up()
     {
-        Define(IfDatabase("SQLite").Create, "TEXT");
-        Define(IfDatabase("Postgres").Create, "NUMERIC(28,10)");
+        Define(IfDatabase(IsSqlite).Create, "TEXT");
+        Define(IfDatabase(IsPostgres).Create, "NUMERIC(28,10)");
         // SQLite cannot add a composite foreign key after the fact; there the writer's one transaction per
         // declaration (header and items together) is what keeps items from being orphaned.
-        IfDatabase("Postgres").Create.ForeignKey("fk_item_declaration")
+        IfDatabase(IsPostgres).Create.ForeignKey("fk_item_declaration")
             .FromTable("declaration_item").ForeignColumns("enterprise_id", "declaration_id")
             .ToTable("declaration").PrimaryColumns("enterprise_id", "declaration_id");
     }
+
+    // Processor ids vary by version ("Postgres", "Postgres15_0", ...): match by prefix.
+    private static bool IsSqlite(string processor) => processor.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsPostgres(string processor) => processor.StartsWith("Postgres", StringComparison.OrdinalIgnoreCase);
 
     public override void Down()
     {

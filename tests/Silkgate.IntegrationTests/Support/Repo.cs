@@ -1,3 +1,5 @@
+[assembly: AssemblyFixture(typeof(Silkgate.IntegrationTests.Support.ScratchCleanup))]
+
 namespace Silkgate.IntegrationTests.Support;
 
 /// <summary>Paths inside the repository (tests run from bin/; the repo root holds Silkgate.slnx).</summary>
@@ -19,6 +21,26 @@ public static class Repo
         return dir?.FullName ?? throw new InvalidOperationException("Silkgate.slnx not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>A scratch folder for one test's files.</summary>
-    public static string TempFolder() => Directory.CreateTempSubdirectory("silkgate-files-").FullName;
+    /// <summary>One scratch root per test run, removed when the run ends (<see cref="ScratchCleanup"/>).</summary>
+    public static string ScratchRoot { get; } = Directory.CreateTempSubdirectory("silkgate-tests-").FullName;
+
+    /// <summary>A scratch folder for one test's files, under <see cref="ScratchRoot"/>.</summary>
+    public static string TempFolder() => Directory.CreateDirectory(System.IO.Path.Combine(ScratchRoot, Guid.NewGuid().ToString("N"))).FullName;
+}
+
+/// <summary>Removes the run's scratch folder after the last test.</summary>
+public sealed class ScratchCleanup : IDisposable
+{
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Repo.ScratchRoot, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left to the OS temp cleaner.
+        }
+    }
 }

@@ -14,7 +14,7 @@ public interface ITestDatabases
 /// <summary>A SQLite file per test, in a temp folder removed afterwards.</summary>
 public sealed class SqliteDatabases : ITestDatabases, IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("silkgate-test-").FullName;
+    private readonly string _folder = Repo.TempFolder();
 
     public DbProvider Provider => DbProvider.Sqlite;
 
@@ -22,15 +22,7 @@ public sealed class SqliteDatabases : ITestDatabases, IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open is left to the OS temp cleaner.
-        }
+        // The folder lies under the run's scratch root, removed with it.
     }
 }
 
