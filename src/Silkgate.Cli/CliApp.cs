@@ -28,7 +28,7 @@ public static class CliApp
         foreach (var command in new[]
                  {
                      DemoCommand.Build(context), ImportCommands.Build(context), ExportCommands.Build(context),
-                     StatsCommands.Build(context), ReferenceCommands.Build(context),
+                     StatsCommands.Build(context), ReferenceCommands.Build(context), TariffCommands.Build(context),
                  })
             root.Subcommands.Add(command);
         var parse = root.Parse(args);

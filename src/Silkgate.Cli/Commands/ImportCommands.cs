@@ -15,6 +15,7 @@ public static class ImportCommands
         import.Subcommands.Add(Declarations(ctx));
         import.Subcommands.Add(Rates(ctx));
         import.Subcommands.Add(Reference(ctx));
+        import.Subcommands.Add(Schedule(ctx));
         return import;
     }
 
@@ -89,6 +90,20 @@ public static class ImportCommands
         {
             var n = new ReferenceStore(CliContext.Db(parse, db)).Import("rates", parse.GetValue(file)!);
             ctx.Out.WriteLine($"{n} rate(s) imported.");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Schedule(CliContext ctx)
+    {
+        var file = new Argument<string>("CSV") { Description = "Tariff schedule: " + Silkgate.Tariff.TariffScheduleParser.Columns };
+        var db = CliContext.DbOption();
+        var cmd = new Command("schedule", "Replace the stored tariff schedule; a file with any bad or overlapping row is refused whole, with line numbers.") { file, db };
+        cmd.SetAction(parse =>
+        {
+            var n = new ReferenceStore(CliContext.Db(parse, db)).Import("tariff-schedule", parse.GetValue(file)!);
+            ctx.Out.WriteLine($"{n} schedule line(s) imported.");
             return 0;
         });
         return cmd;

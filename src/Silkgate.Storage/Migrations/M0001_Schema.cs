@@ -25,9 +25,9 @@ public sealed class M0001_Schema : Migration
     }
 
     // Processor ids vary by version ("Postgres", "Postgres15_0", ...): match by prefix.
-    private static bool IsSqlite(string processor) => processor.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsSqlite(string processor) => processor.StartsWith("SQLite", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsPostgres(string processor) => processor.StartsWith("Postgres", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsPostgres(string processor) => processor.StartsWith("Postgres", StringComparison.OrdinalIgnoreCase);
 
     public override void Down()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Silkgate.Common;
 using Silkgate.Ports;
 using Silkgate.Reference;
+using Silkgate.Tariff;
 
 namespace Silkgate.Storage.Reference;
 
@@ -141,6 +142,32 @@ public static class ReferenceParsers
         if (errors.Count > 0)
             throw new SilkgateException("SG-RATE-002", $"{errors.Count} bad row(s), nothing imported:\n  " + string.Join("\n  ", errors.Take(50)));
         return list;
+    }
+
+    /// <summary>A tariff schedule in the interchange format (docs/tariff.md): every problem refused with its line.</summary>
+    public static IReadOnlyList<TariffLine> TariffSchedule(TextReader reader, string file)
+    {
+        var columns = TariffScheduleParser.Columns.Split(',');
+        var rows = new List<TariffRow>();
+        foreach (var r in CsvFiles.Read(reader, file, columns))
+        {
+            if (r.Fields.Count != r.HeaderCount)
+                throw new SilkgateException("SG-TAR-001", $"{file}:{r.Line}: expected {r.HeaderCount} columns, found {r.Fields.Count}; nothing imported.");
+            rows.Add(new TariffRow(r.Line, r["hs_code"], r["measure"], r["rate_kind"], r["agreement"], r["origins"], r["ad_valorem_pct"],
+                r["specific_amount"], r["specific_unit"], r["valid_from"], r["valid_to"], r["certificate_required"], r["note"]));
+        }
+        return TariffScheduleParser.Parse(rows, file);
+    }
+
+    public static TariffPolicySet TariffPolicy(TextReader reader, string file)
+    {
+        var values = CsvFiles.Read(reader, file, "name", "value", "valid_from", "source")
+            .Select(r => new PolicyValue(r.Required("name"), r.Required("value"), CsvFiles.ParseDate(r.Required("valid_from"), file, r.Line, "valid_from"), r.Optional("source") ?? ""))
+            .ToList();
+        var unknown = values.Where(v => !TariffPolicySet.Names.Contains(v.Name)).Select(v => v.Name).Distinct().ToList();
+        if (unknown.Count > 0)
+            throw new SilkgateException("SG-TAR-020", $"{file}: unknown policy name(s) {string.Join(", ", unknown)}; known: {string.Join(", ", TariffPolicySet.Names)}.");
+        return new TariffPolicySet(values);
     }
 
     private static bool ParseBool(string text, string file, int line) => text switch

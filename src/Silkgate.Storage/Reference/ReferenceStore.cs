@@ -3,6 +3,7 @@ using System.Globalization;
 using Silkgate.Common;
 using Silkgate.Ports;
 using Silkgate.Reference;
+using Silkgate.Tariff;
 
 namespace Silkgate.Storage.Reference;
 
@@ -29,6 +30,8 @@ public sealed class ReferenceStore(Database db)
         ["partner-groups"] = "data/reference/partner-groups.csv",
         ["trade-modes"] = "data/reference/trade-modes.csv",
         ["rates"] = "data/rates/customs-rates-sample.csv",
+        ["tariff-schedule"] = "data/tariff/schedule-illustrative.csv",
+        ["tariff-policy"] = "data/tariff/policy.csv",
     };
 
     public static string ReadShipped(string resource)
@@ -109,6 +112,8 @@ public sealed class ReferenceStore(Database db)
         "partner-groups" => ("partner_group", ["group_code", "country", "valid_from", "valid_to", "source"]),
         "trade-modes" => ("trade_mode", ["code", "name_en", "name_zh", "category", "ecommerce", "in_zone"]),
         "rates" => ("exchange_rate", ["month", "currency", "cny_per_unit"]),
+        "tariff-schedule" => ("tariff_line", ["line_no", "hs_code", "measure", "rate_kind", "agreement", "origins", "ad_valorem_pct", "specific_amount", "specific_unit", "valid_from", "valid_to", "certificate_required", "note"]),
+        "tariff-policy" => ("tariff_policy", ["name", "valid_from", "value", "source"]),
         _ => throw new SilkgateException("SG-REF-003", $"Unknown reference kind '{kind}'."),
     };
 
@@ -149,6 +154,15 @@ public sealed class ReferenceStore(Database db)
                 return ReferenceParsers.TradeModes(reader, file).Select(t => new object?[] { t.Code, t.NameEn, t.NameZh, t.Category, t.Ecommerce, t.InZone }).ToList();
             case "rates":
                 return ReferenceParsers.Rates(reader, file).Select(r => new object?[] { r.Month.Key, r.Currency, r.CnyPerUnit }).ToList();
+            case "tariff-schedule":
+                return ReferenceParsers.TariffSchedule(reader, file).Select(l => new object?[]
+                {
+                    l.LineNo, l.HsCode, TariffLine.MeasureName(l.Measure), TariffLine.KindName(l.Kind), l.Agreement,
+                    string.Join(' ', l.Origins.Order(StringComparer.Ordinal)), l.AdValoremPct, l.SpecificAmount, l.SpecificUnit,
+                    l.ValidFrom, l.ValidTo, l.CertificateRequired, l.Note,
+                }).ToList();
+            case "tariff-policy":
+                return ReferenceParsers.TariffPolicy(reader, file).Values.Select(v => new object?[] { v.Name, v.ValidFrom, v.Value, v.Source }).ToList();
             default:
                 throw new SilkgateException("SG-REF-003", $"Unknown reference kind '{kind}'.");
         }
@@ -187,6 +201,29 @@ public sealed class ReferenceStore(Database db)
             r => new ExchangeRate(YearMonth.FromKey(r.GetInt32(0)), r.GetString(1), r.GetDecimal(2))).ToList();
         return new ReferenceData(countries, currencies, hs, ports, calendar, new PartnerGroups(groups), modes, new ExchangeRateTable(rates));
     }
+
+    /// <summary>The stored tariff schedule, with its look-ups compiled.</summary>
+    public TariffSchedule LoadSchedule()
+    {
+        using var conn = db.OpenConnection();
+        var rows = Sql.Query(conn, null,
+            "SELECT line_no, hs_code, measure, rate_kind, agreement, origins, ad_valorem_pct, specific_amount, specific_unit, valid_from, valid_to, certificate_required, note FROM tariff_line ORDER BY line_no",
+            r => new TariffRow(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4) ?? "", r.GetString(5),
+                Text(r.NullableDecimal(6)), Text(r.NullableDecimal(7)), r.NullableString(8) ?? "",
+                r.GetFieldValue<DateOnly>(9).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                r.NullableDate(10)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+                r.GetBoolean(11) ? "true" : "false", r.NullableString(12) ?? "")).ToList();
+        return new TariffSchedule(TariffScheduleParser.Parse(rows, "stored schedule"));
+    }
+
+    public TariffPolicySet LoadPolicy()
+    {
+        using var conn = db.OpenConnection();
+        return new TariffPolicySet(Sql.Query(conn, null, "SELECT name, value, valid_from, source FROM tariff_policy",
+            r => new PolicyValue(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetString(3))).ToList());
+    }
+
+    private static string Text(decimal? d) => d is { } v ? Decimals.Normalize(v).ToString(CultureInfo.InvariantCulture) : "";
 
     /// <summary>What is loaded: kind, version, rows, source, time.</summary>
     public IReadOnlyList<(string Kind, string Version, int Rows, string Source, string LoadedAt)> Datasets()

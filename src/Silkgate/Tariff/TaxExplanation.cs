@@ -63,7 +63,8 @@ public static class TaxExplanation
             notes.Add($"CBEC retail import: collected at {result.CbecShare:P0} of the full amount, no de minimis");
         if (result.Regime == TaxRegime.CbecOverLimit)
             notes.Add("CBEC single item above the transaction limit: taxed in full");
-        notes.Add($"rounded to the fen, half up: {amount.Unrounded.ToString("0.######", CultureInfo.InvariantCulture)} -> {Fen(amount.Amount)}");
+        if (line is not null)
+            notes.Add($"rounded to the fen, half up: {amount.Unrounded.ToString("0.######", CultureInfo.InvariantCulture)} -> {Fen(amount.Amount)}");
         return new TaxTrace(
             TariffLine.MeasureName(measure), line?.LineNo, line?.HsCode, line is null ? null : TariffLine.KindName(line.Kind), line?.Agreement,
             line?.RateText ?? "none", Math.Round(amount.Base, 2, MidpointRounding.AwayFromZero),

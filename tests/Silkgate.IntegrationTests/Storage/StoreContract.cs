@@ -71,13 +71,31 @@ public abstract class StoreContract(ITestDatabases databases)
     }
 
     [Fact]
+    public void The_shipped_tariff_schedule_and_policy_round_trip_through_the_store()
+    {
+        var db = Databases.Create();
+        var store = new ReferenceStore(db);
+        store.EnsureLoaded();
+        using var reader = new StringReader(ReferenceStore.ReadShipped(ReferenceStore.Kinds["tariff-schedule"]));
+        var shipped = ReferenceParsers.TariffSchedule(reader, "schedule-illustrative.csv");
+        var stored = store.LoadSchedule().Lines;
+        Assert.Equal(shipped.Count, stored.Count);
+        Assert.Equal(shipped.Select(l => l with { Origins = Silkgate.Tests.Support.Frozen.Empty }), stored.Select(l => l with { Origins = Silkgate.Tests.Support.Frozen.Empty }));
+        Assert.Equal(shipped.Select(l => string.Join(' ', l.Origins.Order())), stored.Select(l => string.Join(' ', l.Origins.Order())));
+        var policy = store.LoadPolicy();
+        Assert.Equal(2000m, policy.On(new DateOnly(2018, 12, 31)).CbecTransactionLimitCny);
+        Assert.Equal(5000m, policy.On(new DateOnly(2019, 1, 1)).CbecTransactionLimitCny);
+        Assert.Equal(50m, policy.On(new DateOnly(2023, 6, 1)).DeMinimisCny);
+    }
+
+    [Fact]
     public void Migrations_are_versioned_and_running_them_again_changes_nothing()
     {
         var db = Databases.Create();
         Assert.Equal(0, db.SchemaVersion());
         db.Migrate();
         db.Migrate();
-        Assert.Equal(1, db.SchemaVersion());
+        Assert.Equal(2, db.SchemaVersion());
         Assert.Equal(0, Count(db, "SELECT count(*) FROM declaration"));
     }
 

@@ -1,0 +1,226 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Silkgate.Common;
+using Silkgate.Declarations;
+using Silkgate.Reference;
+using Silkgate.Storage.Reference;
+using Silkgate.Tariff;
+using Spectre.Console;
+
+namespace Silkgate.Cli.Commands;
+
+/// <summary>`silkgate tariff calc|lookup`: duty, consumption tax and import VAT, every figure explained.</summary>
+public static class TariffCommands
+{
+    public static Command Build(CliContext ctx)
+    {
+        var tariff = new Command("tariff", "The tariff and tax engine: duty, consumption tax and import VAT with preferences (DESIGN.md §3, §7).");
+        tariff.Subcommands.Add(Calc(ctx));
+        tariff.Subcommands.Add(Lookup(ctx));
+        return tariff;
+    }
+
+    private static Command Calc(CliContext ctx)
+    {
+        var file = new Argument<string>("FILE.json") { Description = "A declaration: {\"flow\":\"import\",\"date\":\"2023-06-01\",\"port\":\"KHUNJERAB\",\"trade_mode\":\"0110\",\"currency\":\"USD\",\"freight\":120,\"insurance\":15.5,\"items\":[{\"hs_code\":\"0804100000\",\"origin\":\"PK\",\"value\":1000,\"quantity\":2000,\"unit\":\"kg\",\"net_mass_kg\":2000,\"preference\":\"CPFTA\",\"certificate_of_origin\":\"CO-123\"}]}" };
+        var schedule = new Option<string?>("--schedule") { Description = "Tariff schedule CSV to use instead of the stored one (docs/tariff.md)." };
+        var rates = new Option<string?>("--rates") { Description = "Customs rates CSV (month,currency,cny_per_unit) to use on top of the stored ones." };
+        var format = new Option<string>("--format") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var db = CliContext.DbOption();
+        var cmd = new Command("calc", "Compute the taxes of one declaration, with the trace of every amount. Nothing is stored.") { file, schedule, rates, format, db };
+        cmd.SetAction(parse =>
+        {
+            var declaration = ReadDeclaration(parse.GetValue(file)!);
+            var store = new ReferenceStore(CliContext.Db(parse, db));
+            store.EnsureLoaded();
+            var reference = store.Load();
+            if (parse.GetValue(rates) is { } ratesPath)
+                reference = reference.WithRates(new ExchangeRateTable(reference.Rates.All.Concat(ReadFile(ratesPath, ReferenceParsers.Rates))
+                    .GroupBy(r => (r.Month, r.Currency)).Select(g => g.Last())));
+            var tariffSchedule = parse.GetValue(schedule) is { } schedulePath
+                ? new TariffSchedule(ReadFile(schedulePath, ReferenceParsers.TariffSchedule))
+                : store.LoadSchedule();
+            var calculator = new TaxCalculator(tariffSchedule, store.LoadPolicy().On(declaration.Date), reference);
+            var result = calculator.Calculate(declaration);
+            if (parse.GetValue(format) == "json")
+                ctx.Out.WriteLine(JsonSerializer.Serialize(TaxJson.Of(result), TaxJson.Options));
+            else
+                WriteText(ctx, result);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static T ReadFile<T>(string path, Func<TextReader, string, T> parse)
+    {
+        if (!File.Exists(path))
+            throw new SilkgateException("SG-IO-001", $"File not found: {path}");
+        using var reader = new StreamReader(path);
+        return parse(reader, Path.GetFileName(path));
+    }
+
+    private static Command Lookup(CliContext ctx)
+    {
+        var hs = new Argument<string>("HS") { Description = "Commodity code, 6 to 10 digits." };
+        var origin = new Option<string?>("--origin") { Description = "Origin country (ISO alpha-2); without it, only rates open to every origin are eligible." };
+        var date = new Option<string?>("--date") { Description = "YYYY-MM-DD (default: today)." };
+        var db = CliContext.DbOption();
+        var cmd = new Command("lookup", "The schedule lines that apply to a code, origin and date, and the duty that wins.") { hs, origin, date, db };
+        cmd.SetAction(parse =>
+        {
+            var store = new ReferenceStore(CliContext.Db(parse, db));
+            store.EnsureLoaded();
+            var reference = store.Load();
+            var code = parse.GetValue(hs)!;
+            var day = parse.GetValue(date) is { } text
+                ? DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw new SilkgateException("SG-ARG-003", $"'{text}' is not a date YYYY-MM-DD.")
+                : DateOnly.FromDateTime(ctx.Clock.GetUtcNow().UtcDateTime);
+            var from = parse.GetValue(origin) ?? Country.UnknownCode;
+            var schedule = store.LoadSchedule();
+            var compiled = schedule.Compile(code.Length >= 4 && code.All(char.IsAsciiDigit) ? code : throw new SilkgateException("SG-TAR-010", $"'{code}' is not an HS code of 4 to 10 digits."));
+            var table = new Table().AddColumns("measure", "kind", "agreement", "rate", "line", "schedule code", "valid", "origins", "certificate", "applies");
+            void Add(CandidateGroup? g)
+            {
+                if (g?.FindAnyOrigin(day) is not { } line)
+                    return;
+                var applies = line.AppliesToOrigin(from);
+                table.AddRow(TariffLine.MeasureName(line.Measure) + (line.IsExportDuty ? " (export)" : ""), TariffLine.KindName(line.Kind), line.Agreement ?? "",
+                    Markup.Escape(line.RateText), line.LineNo.ToString(CultureInfo.InvariantCulture), line.HsCode,
+                    $"{line.ValidFrom:yyyy-MM-dd}..{line.ValidTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? ""}",
+                    line.Origins.Count == 0 ? "all" : string.Join(' ', line.Origins.Order(StringComparer.Ordinal)),
+                    line.CertificateRequired ? "required" : "", applies ? "yes" : "no (origin)");
+            }
+            foreach (var g in compiled.Duty.Concat(compiled.ExportDuty))
+                Add(g);
+            Add(compiled.ConsumptionTax);
+            Add(compiled.Vat);
+            if (table.Rows.Count == 0)
+                throw new SilkgateException("SG-TAR-014", $"The schedule has no line for {code} on {day:yyyy-MM-dd}.");
+            ctx.Console.Write(table);
+
+            // The winner depends on value and quantity when specific rates are involved: show it for a stated example.
+            var sample = new TaxableItem(code, from == Country.UnknownCode ? "CN" : from, 10_000m, 1000m, compiled.Duty.SelectMany(g => g.Lines).FirstOrDefault(l => l.SpecificUnit is not null)?.SpecificUnit, 1000m, null, "CO");
+            try
+            {
+                var taxes = new TaxCalculator(schedule, store.LoadPolicy().On(day), reference)
+                    .CalculateItem(compiled, Flow.Import, false, day, sample, 10_000m);
+                var w = taxes.Duty.Line!;
+                ctx.Out.WriteLine($"Duty that wins for origin {sample.Origin} (with a certificate of origin), customs value 10,000 CNY, quantity 1,000: line {w.LineNo}, {TariffLine.KindName(w.Kind)}{(w.Agreement is null ? "" : " " + w.Agreement)} {w.RateText} = {TaxExplanation.Fen(taxes.Duty.Amount)} CNY");
+            }
+            catch (SilkgateException e)
+            {
+                ctx.Out.WriteLine($"No duty can be computed for this example: {e.Message}");
+            }
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static void WriteText(CliContext ctx, DeclarationTaxResult r)
+    {
+        var d = r.Declaration;
+        var console = ctx.Console;
+        console.MarkupLine($"[bold]{(d.Flow == Flow.Import ? "Import" : "Export")}[/] {d.Date:yyyy-MM-dd} at {Markup.Escape(d.Port)}, trade mode {Markup.Escape(d.TradeMode)}, regime {TaxJson.RegimeName(r.Regime)}; customs rate {Markup.Escape(d.Currency)} {r.RateMonth} = {r.CnyPerUnit.ToString(CultureInfo.InvariantCulture)} CNY");
+        var table = new Table().AddColumns("item", "hs code", "origin", "customs value CNY", "duty", "consumption tax", "VAT");
+        foreach (var i in r.Items)
+        {
+            table.AddRow(i.ItemNo.ToString(CultureInfo.InvariantCulture), i.Item.HsCode, i.Item.Origin, TaxExplanation.Fen(i.Taxes.CustomsValueCny),
+                TaxExplanation.Fen(i.Taxes.Duty.Amount), TaxExplanation.Fen(i.Taxes.ConsumptionTax.Amount), TaxExplanation.Fen(i.Taxes.Vat.Amount));
+        }
+        console.Write(table);
+        foreach (var (name, total) in new[] { ("duty", r.Duty), ("consumption tax", r.ConsumptionTax), ("VAT", r.Vat) })
+            console.MarkupLine($"{name}: assessed {TaxExplanation.Fen(total.Assessed)}, collected {TaxExplanation.Fen(total.Collected)} ({Markup.Escape(TaxExplanation.DecisionText(total, r.DeMinimisCny))})");
+        console.MarkupLine($"[bold]tax total: {TaxExplanation.Fen(r.TaxTotal)} CNY[/]");
+        foreach (var i in r.Items)
+        {
+            console.MarkupLine($"item {i.ItemNo} ({Markup.Escape(i.Item.HsCode)}, {Markup.Escape(i.Item.Origin)}):");
+            foreach (var (measure, amount) in new[] { (TaxMeasure.Duty, i.Taxes.Duty), (TaxMeasure.ConsumptionTax, i.Taxes.ConsumptionTax), (TaxMeasure.Vat, i.Taxes.Vat) })
+            {
+                var t = TaxExplanation.Trace(measure, amount, r, i.Taxes);
+                var line = t.ScheduleLine is null ? "no schedule line" : $"line {t.ScheduleLine} ({t.ScheduleHsCode}) {t.RateKind}{(t.Agreement is null ? "" : " " + t.Agreement)} {t.Rate}";
+                console.MarkupLine(Markup.Escape($"  {t.Measure}: {line}; base {TaxExplanation.Fen(t.BaseCny)}" + (t.Quantity is null ? "" : $", quantity {t.Quantity} {t.Unit}") + $" -> {TaxExplanation.Fen(t.Amount)}"));
+                foreach (var note in t.Notes)
+                    console.MarkupLine(Markup.Escape("      " + note));
+            }
+        }
+    }
+
+    /// <summary>Reads the `tariff calc` declaration JSON; malformed JSON is reported with its line and column.</summary>
+    public static TaxableDeclaration ReadDeclaration(string path)
+    {
+        if (!File.Exists(path))
+            throw new SilkgateException("SG-IO-001", $"File not found: {path}");
+        DeclarationJson? json;
+        try
+        {
+            json = JsonSerializer.Deserialize<DeclarationJson>(File.ReadAllText(path), TaxJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new SilkgateException("SG-TAR-017", $"{Path.GetFileName(path)}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {e.Message.Split(" Path:")[0]}", e);
+        }
+        if (json is null)
+            throw new SilkgateException("SG-TAR-017", $"{Path.GetFileName(path)}: the file holds no declaration.");
+        string Need(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: '{field}' is missing.") : value;
+        var flow = Need(json.Flow, "flow") switch
+        {
+            "import" => Flow.Import,
+            "export" => Flow.Export,
+            var f => throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: flow '{f}' is not import or export."),
+        };
+        var date = DateOnly.TryParseExact(Need(json.Date, "date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var dd)
+            ? dd
+            : throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: date '{json.Date}' is not YYYY-MM-DD.");
+        var items = (json.Items ?? []).Select((i, n) => new TaxableItem(
+            Need(i.HsCode, $"items[{n}].hs_code"), Need(i.Origin, $"items[{n}].origin"),
+            i.Value ?? throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: 'items[{n}].value' is missing."),
+            i.Quantity, i.Unit, i.NetMassKg, i.Preference, i.CertificateOfOrigin)).ToList();
+        return new TaxableDeclaration(flow, date, Need(json.Port, "port"), Need(json.TradeMode, "trade_mode"), Need(json.Currency, "currency"),
+            json.Freight ?? 0m, json.Insurance ?? 0m, items);
+    }
+
+    private sealed class DeclarationJson
+    {
+        public string? Flow { get; set; }
+
+        public string? Date { get; set; }
+
+        public string? Port { get; set; }
+
+        [JsonPropertyName("trade_mode")]
+        public string? TradeMode { get; set; }
+
+        public string? Currency { get; set; }
+
+        public decimal? Freight { get; set; }
+
+        public decimal? Insurance { get; set; }
+
+        public List<ItemJson>? Items { get; set; }
+    }
+
+    private sealed class ItemJson
+    {
+        [JsonPropertyName("hs_code")]
+        public string? HsCode { get; set; }
+
+        public string? Origin { get; set; }
+
+        public decimal? Value { get; set; }
+
+        public decimal? Quantity { get; set; }
+
+        public string? Unit { get; set; }
+
+        [JsonPropertyName("net_mass_kg")]
+        public decimal? NetMassKg { get; set; }
+
+        public string? Preference { get; set; }
+
+        [JsonPropertyName("certificate_of_origin")]
+        public string? CertificateOfOrigin { get; set; }
+    }
+}
