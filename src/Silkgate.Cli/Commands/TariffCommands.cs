@@ -19,6 +19,7 @@ public static class TariffCommands
         var tariff = new Command("tariff", "The tariff and tax engine: duty, consumption tax and import VAT with preferences (DESIGN.md §3, §7).");
         tariff.Subcommands.Add(Calc(ctx));
         tariff.Subcommands.Add(Lookup(ctx));
+        tariff.Subcommands.Add(Preferences(ctx));
         return tariff;
     }
 
@@ -49,6 +50,47 @@ public static class TariffCommands
                 ctx.Out.WriteLine(JsonSerializer.Serialize(TaxJson.Of(result), TaxJson.Options));
             else
                 WriteText(ctx, result);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Preferences(CliContext ctx)
+    {
+        var files = new Argument<string[]>("FILE.json") { Description = "Declaration files: each one declaration or a JSON array of them.", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "text (default) or csv.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "csv");
+        var db = CliContext.DbOption();
+        var cmd = new Command("preferences", "Duty paid against duty at MFN by preference, origin and port, and the preferences left unclaimed.") { files, format, db };
+        cmd.SetAction(parse =>
+        {
+            var declarations = parse.GetValue(files)!.SelectMany(ReadDeclarations).ToList();
+            var store = new ReferenceStore(CliContext.Db(parse, db));
+            store.EnsureLoaded();
+            var reference = store.Load();
+            var schedule = store.LoadSchedule();
+            var policies = store.LoadPolicy();
+            var results = declarations.Select(d => new TaxCalculator(schedule, policies.On(d.Date), reference).Calculate(d)).ToList();
+            var (savings, unclaimed) = PreferenceAnalysis.Analyse(results);
+            if (parse.GetValue(format) == "csv")
+            {
+                ctx.Out.WriteLine("kind,preference,origin,port,items,duty_paid,duty_at_mfn_or_with_preference,amount");
+                foreach (var s in savings)
+                    ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"saving,{s.Preference},{s.Origin},{s.Port},{s.Items},{TaxExplanation.Fen(s.DutyPaid)},{TaxExplanation.Fen(s.DutyAtMfn)},{TaxExplanation.Fen(s.Saving)}"));
+                foreach (var u in unclaimed)
+                    ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"unclaimed,{u.Preference},{u.Origin},{u.Port},{u.Items},{TaxExplanation.Fen(u.DutyPaid)},{TaxExplanation.Fen(u.DutyWithPreference)},{TaxExplanation.Fen(u.Forgone)}"));
+                return 0;
+            }
+            var table = new Table().AddColumns("preference", "origin", "port", "items", "duty paid", "duty at MFN", "saving");
+            foreach (var s in savings)
+                table.AddRow(s.Preference, s.Origin, s.Port, s.Items.ToString(CultureInfo.InvariantCulture), TaxExplanation.Fen(s.DutyPaid), TaxExplanation.Fen(s.DutyAtMfn), TaxExplanation.Fen(s.Saving));
+            ctx.Console.MarkupLine($"Preferences used ({results.Count} declarations): saved {TaxExplanation.Fen(savings.Sum(s => s.Saving))} CNY against MFN");
+            ctx.Console.Write(table);
+            var left = new Table().AddColumns("preference", "origin", "port", "items", "duty paid", "duty with preference", "forgone");
+            foreach (var u in unclaimed)
+                left.AddRow(u.Preference, u.Origin, u.Port, u.Items.ToString(CultureInfo.InvariantCulture), TaxExplanation.Fen(u.DutyPaid), TaxExplanation.Fen(u.DutyWithPreference), TaxExplanation.Fen(u.Forgone));
+            ctx.Console.MarkupLine($"Preferences left unclaimed (eligible origin, no certificate): {TaxExplanation.Fen(unclaimed.Sum(u => u.Forgone))} CNY forgone");
+            ctx.Console.Write(left);
             return 0;
         });
         return cmd;
@@ -151,19 +193,34 @@ public static class TariffCommands
     /// <summary>Reads the `tariff calc` declaration JSON; malformed JSON is reported with its line and column.</summary>
     public static TaxableDeclaration ReadDeclaration(string path)
     {
+        var all = ReadDeclarations(path);
+        return all.Count == 1 ? all[0] : throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: expected one declaration, found {all.Count}.");
+    }
+
+    /// <summary>A file holding one declaration object or an array of them.</summary>
+    public static IReadOnlyList<TaxableDeclaration> ReadDeclarations(string path)
+    {
         if (!File.Exists(path))
             throw new SilkgateException("SG-IO-001", $"File not found: {path}");
-        DeclarationJson? json;
+        var text = File.ReadAllText(path);
+        List<DeclarationJson?> parsed;
         try
         {
-            json = JsonSerializer.Deserialize<DeclarationJson>(File.ReadAllText(path), TaxJson.Options);
+            parsed = text.TrimStart().StartsWith('[')
+                ? JsonSerializer.Deserialize<List<DeclarationJson?>>(text, TaxJson.Options) ?? []
+                : [JsonSerializer.Deserialize<DeclarationJson>(text, TaxJson.Options)];
         }
         catch (JsonException e)
         {
             throw new SilkgateException("SG-TAR-017", $"{Path.GetFileName(path)}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {e.Message.Split(" Path:")[0]}", e);
         }
-        if (json is null)
+        if (parsed.Count == 0 || parsed.Any(p => p is null))
             throw new SilkgateException("SG-TAR-017", $"{Path.GetFileName(path)}: the file holds no declaration.");
+        return parsed.Select(p => ToDeclaration(p!, path)).ToList();
+    }
+
+    private static TaxableDeclaration ToDeclaration(DeclarationJson json, string path)
+    {
         string Need(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: '{field}' is missing.") : value;
         var flow = Need(json.Flow, "flow") switch
         {

@@ -112,4 +112,22 @@ public sealed class TariffCliTests
         Assert.DoesNotContain("CPFTA", after.Out, StringComparison.Ordinal);
         Assert.Contains("mfn 7% = 700.00 CNY", after.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Preferences_report_savings_and_unclaimed_preferences_over_several_declarations()
+    {
+        var (folder, db) = Setup();
+        var file = Write(folder, "many.json", """
+            [
+             {"flow":"import","date":"2023-06-01","port":"KHUNJERAB","trade_mode":"0110","currency":"CNY","items":[{"hs_code":"0813100000","origin":"PK","value":10000,"preference":"CPFTA","certificate_of_origin":"CO-1"}]},
+             {"flow":"import","date":"2023-06-02","port":"KHUNJERAB","trade_mode":"0110","currency":"CNY","items":[{"hs_code":"0813100000","origin":"PK","value":20000}]}
+            ]
+            """);
+        var run = CliRunner.Run("tariff", "preferences", file, "--format", "csv", "--db", db);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("kind,preference,origin,port,items,duty_paid,duty_at_mfn_or_with_preference,amount", lines[0]);
+        Assert.Contains("saving,CPFTA,PK,KHUNJERAB,1,500.00,2500.00,2000.00", lines);
+        Assert.Contains("unclaimed,CPFTA,PK,KHUNJERAB,1,3000.00,1000.00,2000.00", lines);
+    }
 }
