@@ -1,0 +1,364 @@
+namespace Silkgate.Risk.Model;
+
+/// <summary>
+/// The model's features, and the statistics they need, fitted on training rows only: smoothed fraud and critical
+/// fraud rates and counts per entity and code (target encodings), value-per-kg and mass norms per HS code and
+/// origin (medians and spreads), and plain fields. Training rows get their encodings out of fold
+/// (<see cref="OutOfFold"/>): a row's own label never reaches its own features. Rows to score get them from all
+/// training rows; nothing about a scored row (label or otherwise) reaches the statistics.
+/// </summary>
+internal sealed class FeatureSpace
+{
+    private sealed record KeyDef(string Name, Func<RiskDeclaration, ulong> Key, double Smoothing, bool Critical, string Meaning);
+
+    private struct Stat
+    {
+        public int N;
+        public int Fraud;
+        public int Critical;
+    }
+
+    private readonly record struct Norm(float Median, float Spread, int N);
+
+    /// <summary>Minimum rows for a norm to be used; below it the next coarser group's norm is used.</summary>
+    private const int MinNormRows = 5;
+
+    private static ulong K(int t, string a) => KeyHash.Add(KeyHash.Start(t), a);
+
+    private static ulong K(int t, string a, string b) => KeyHash.Add(KeyHash.Add(KeyHash.Start(t), a), b);
+
+    private static string Hs4(RiskDeclaration r) => r.Hs6.Length >= 4 ? r.Hs6[..4] : r.Hs6;
+
+    private static string Hs2(RiskDeclaration r) => r.Hs6.Length >= 2 ? r.Hs6[..2] : r.Hs6;
+
+    /// <summary>The target-encoded keys: name, key, smoothing (pseudo-rows at the prior), critical rate too.</summary>
+    private static readonly KeyDef[] Keys =
+    [
+        new("pair", r => KeyHash.Add(KeyHash.Add(KeyHash.Start(1), r.NetMass), r.ItemPrice), 1, true, "the exact (net mass, item price) pair in training"),
+        new("mass", r => KeyHash.Add(KeyHash.Start(2), r.NetMass), 5, false, "the exact net mass in training"),
+        new("price", r => KeyHash.Add(KeyHash.Start(3), r.ItemPrice), 5, false, "the exact item price in training"),
+        new("hs6", r => K(4, r.Hs6), 20, true, "HS6 code"),
+        new("hs4", r => K(5, Hs4(r)), 20, false, "HS heading"),
+        new("hs2", r => K(6, Hs2(r)), 20, false, "HS chapter"),
+        new("origin", r => K(7, r.Origin), 20, false, "country of origin"),
+        new("departure", r => K(8, r.Departure), 20, true, "country of departure"),
+        new("departure_origin", r => K(9, r.Departure, r.Origin), 20, false, "departure and origin"),
+        new("hs6_origin", r => K(10, r.Hs6, r.Origin), 10, false, "HS6 from this origin"),
+        new("hs4_departure", r => K(11, Hs4(r), r.Departure), 10, false, "HS heading from this departure country"),
+        new("office", r => K(12, r.OfficeId), 20, false, "customs office"),
+        new("declarant", r => K(13, r.DeclarantId), 10, true, "declarant's history"),
+        new("importer", r => K(14, r.ImporterId), 10, true, "importer's history"),
+        new("seller", r => K(15, r.SellerId), 10, false, "seller's history"),
+        new("courier", r => K(16, r.CourierId), 10, false, "courier's history"),
+        new("declarant_importer", r => K(17, r.DeclarantId, r.ImporterId), 5, false, "declarant with this importer"),
+        new("importer_hs6", r => K(18, r.ImporterId, r.Hs6), 5, false, "importer with this HS6"),
+        new("payment", r => K(19, r.PaymentType), 20, false, "payment type"),
+        new("transport", r => K(20, r.TransportMode), 20, false, "mode of transport"),
+        new("tax_type", r => K(21, r.TaxType), 20, false, "tax type"),
+        new("origin_indicator", r => K(22, r.OriginIndicator), 20, false, "origin indicator"),
+        new("import_type", r => K(23, r.ImportType), 20, false, "import type"),
+        new("import_use", r => K(24, r.ImportUse), 20, false, "import use"),
+        new("process_type", r => K(25, r.ProcessType), 20, false, "process type"),
+        new("office_hs6", r => K(26, r.OfficeId, r.Hs6), 10, false, "office with this HS6"),
+    ];
+
+    /// <summary>Norm groups, finest first; the last one is the global norm.</summary>
+    private static readonly Func<RiskDeclaration, ulong>[] NormKeys =
+    [
+        r => K(101, r.Hs6, r.Origin),
+        r => K(102, r.Hs6),
+        r => K(103, Hs4(r)),
+        r => K(104, Hs2(r)),
+        _ => 0UL,
+    ];
+
+    private const int NormHs6Origin = 0;
+    private const int NormHs6 = 1;
+    private const int NormHs4 = 2;
+
+    private static readonly List<(string Name, string Meaning)> Described = Describe();
+
+    public static readonly IReadOnlyList<string> Names = [.. Described.Select(d => d.Name)];
+
+    private static readonly Dictionary<string, string> Meanings = Described.ToDictionary(d => d.Name, d => d.Meaning);
+
+    /// <summary>A readable description of a feature, for the reasons shown to officers.</summary>
+    public static string Meaning(string feature) => Meanings.TryGetValue(feature, out var m) ? m : feature;
+
+    private static List<(string, string)> Describe()
+    {
+        var names = new List<(string, string)>();
+        void Add(string n, string m)
+        {
+            names.Add((n, m));
+        }
+        foreach (var k in Keys)
+        {
+            Add(k.Name + "_fraud_rate", "fraud rate of " + k.Meaning);
+            Add(k.Name + "_count", "how often training saw " + k.Meaning);
+            if (k.Critical)
+                Add(k.Name + "_critical_rate", "critical fraud rate of " + k.Meaning);
+        }
+        Add("value_per_kg_vs_hs6_origin_norm", "value per kg against the norm for the HS6 and origin (log ratio)");
+        Add("value_per_kg_vs_hs6_norm", "value per kg against the norm for the HS6 (log ratio)");
+        Add("value_per_kg_z_hs6", "value per kg against the HS6 norm, in spreads");
+        Add("value_per_kg_vs_hs4_norm", "value per kg against the norm for the HS heading (log ratio)");
+        Add("mass_vs_hs6_norm", "net mass against the usual mass for the HS6 (log ratio)");
+        Add("price_vs_hs6_norm", "item price against the usual price for the HS6 (log ratio)");
+        Add("log_net_mass", "net mass (log)");
+        Add("log_item_price", "item price (log)");
+        Add("log_value_per_kg", "value per kg (log)");
+        Add("tax_rate", "tax rate");
+        Add("day_of_week", "day of the week");
+        Add("day_of_month", "day of the month");
+        Add("month", "month");
+        Add("departure_not_origin", "departure country differs from origin");
+        Add("no_seller", "no seller given");
+        Add("no_courier", "no courier given");
+        Add("zero_mass", "net mass is zero");
+        Add("zero_price", "item price is zero");
+        return names;
+    }
+
+    public static int Count => Names.Count;
+
+    /// <summary>Index of the feature counting the row's exact pair in training (0 = a new pair).</summary>
+    public static int PairCountIndex { get; } = Names.ToList().IndexOf("pair_count");
+
+    private readonly double _priorFraud;
+    private readonly double _priorCritical;
+    private readonly Dictionary<ulong, Stat>[] _tables;
+    private readonly Dictionary<ulong, Norm>[] _vpk;
+    private readonly Dictionary<ulong, Norm>[] _mass;
+    private readonly Dictionary<ulong, Norm>[] _price;
+
+    private FeatureSpace(double priorFraud, double priorCritical, Dictionary<ulong, Stat>[] tables,
+        Dictionary<ulong, Norm>[] vpk, Dictionary<ulong, Norm>[] mass, Dictionary<ulong, Norm>[] price)
+    {
+        _priorFraud = priorFraud;
+        _priorCritical = priorCritical;
+        _tables = tables;
+        _vpk = vpk;
+        _mass = mass;
+        _price = price;
+    }
+
+    /// <summary>Fits the statistics on labelled training rows.</summary>
+    public static FeatureSpace Fit(IReadOnlyList<RiskDeclaration> rows)
+    {
+        var tables = new Dictionary<ulong, Stat>[Keys.Length];
+        for (var t = 0; t < Keys.Length; t++)
+        {
+            var table = new Dictionary<ulong, Stat>();
+            var key = Keys[t].Key;
+            foreach (var r in rows)
+            {
+                ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(table, key(r), out _);
+                s.N++;
+                s.Fraud += r.Fraud ?? 0;
+                s.Critical += r.IsCritical ? 1 : 0;
+            }
+            tables[t] = table;
+        }
+        var fraud = rows.Sum(r => r.Fraud ?? 0);
+        var critical = rows.Count(r => r.IsCritical);
+        return new FeatureSpace(
+            (fraud + 1.0) / (rows.Count + 2.0), (critical + 1.0) / (rows.Count + 2.0), tables,
+            FitNorms(rows, LogValuePerKg), FitNorms(rows, r => MathF.Log((float)r.NetMass + 0.01f)),
+            FitNorms(rows, r => MathF.Log((float)r.ItemPrice + 1f)));
+    }
+
+    private static Dictionary<ulong, Norm>[] FitNorms(IReadOnlyList<RiskDeclaration> rows, Func<RiskDeclaration, float> value)
+    {
+        var result = new Dictionary<ulong, Norm>[NormKeys.Length];
+        for (var g = 0; g < NormKeys.Length; g++)
+        {
+            var groups = new Dictionary<ulong, List<float>>();
+            foreach (var r in rows)
+            {
+                if (r.NetMass <= 0 || r.ItemPrice <= 0)
+                    continue;
+                var k = NormKeys[g](r);
+                if (!groups.TryGetValue(k, out var list))
+                    groups[k] = list = [];
+                list.Add(value(r));
+            }
+            var norms = new Dictionary<ulong, Norm>(groups.Count);
+            foreach (var (k, list) in groups)
+            {
+                list.Sort();
+                var median = Median(list);
+                var deviations = list.Select(v => MathF.Abs(v - median)).ToList();
+                deviations.Sort();
+                norms[k] = new Norm(median, Median(deviations), list.Count);
+            }
+            result[g] = norms;
+        }
+        return result;
+    }
+
+    private static float Median(List<float> sorted) =>
+        sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+
+    private static float LogValuePerKg(RiskDeclaration r) => MathF.Log((float)r.ItemPrice + 1f) - MathF.Log((float)r.NetMass + 0.01f);
+
+    /// <summary>
+    /// Features of training rows, each computed from the statistics of the other folds only (K-fold target
+    /// encoding): the model learns what a look-up is worth on rows it has not seen, including pairs never seen.
+    /// Folds are a seeded shuffle of the rows.
+    /// </summary>
+    public static float[][] OutOfFold(IReadOnlyList<RiskDeclaration> rows, int folds, int seed)
+    {
+        var fold = new int[rows.Count];
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        for (var i = 0; i < order.Length; i++)
+            fold[order[i]] = i % folds;
+        var features = new float[rows.Count][];
+        for (var f = 0; f < folds; f++)
+        {
+            var rest = new List<RiskDeclaration>(rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (fold[i] != f)
+                    rest.Add(rows[i]);
+            }
+            var space = Fit(rest);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (fold[i] == f)
+                {
+                    features[i] = new float[Count];
+                    space.Compute(rows[i], features[i]);
+                }
+            }
+        }
+        return features;
+    }
+
+    /// <summary>True when the row's exact (net mass, item price) pair occurs in the training rows.</summary>
+    public bool SeenPair(RiskDeclaration r) => _tables[0].ContainsKey(Keys[0].Key(r));
+
+    /// <summary>Writes the row's features into <paramref name="x"/> (length <see cref="Count"/>).</summary>
+    public void Compute(RiskDeclaration r, Span<float> x)
+    {
+        var i = 0;
+        for (var t = 0; t < Keys.Length; t++)
+        {
+            var def = Keys[t];
+            _tables[t].TryGetValue(def.Key(r), out var s);
+            x[i++] = (float)((s.Fraud + def.Smoothing * _priorFraud) / (s.N + def.Smoothing));
+            x[i++] = MathF.Log(1 + s.N);
+            if (def.Critical)
+                x[i++] = (float)((s.Critical + def.Smoothing * _priorCritical) / (s.N + def.Smoothing));
+        }
+        var vpk = LogValuePerKg(r);
+        var valued = r.NetMass > 0 && r.ItemPrice > 0;
+        var hs6 = NormOf(_vpk, r, NormHs6);
+        x[i++] = valued ? vpk - NormOf(_vpk, r, NormHs6Origin).Median : 0;
+        x[i++] = valued ? vpk - hs6.Median : 0;
+        x[i++] = valued ? (vpk - hs6.Median) / MathF.Max(hs6.Spread, 0.1f) : 0;
+        x[i++] = valued ? vpk - NormOf(_vpk, r, NormHs4).Median : 0;
+        x[i++] = valued ? MathF.Log((float)r.NetMass + 0.01f) - NormOf(_mass, r, NormHs6).Median : 0;
+        x[i++] = valued ? MathF.Log((float)r.ItemPrice + 1f) - NormOf(_price, r, NormHs6).Median : 0;
+        x[i++] = MathF.Log((float)r.NetMass + 0.01f);
+        x[i++] = MathF.Log((float)r.ItemPrice + 1f);
+        x[i++] = vpk;
+        x[i++] = (float)r.TaxRate;
+        x[i++] = (int)r.Date.DayOfWeek;
+        x[i++] = r.Date.Day;
+        x[i++] = r.Date.Month;
+        x[i++] = r.Departure != r.Origin ? 1 : 0;
+        x[i++] = r.SellerId.Length == 0 ? 1 : 0;
+        x[i++] = r.CourierId.Length == 0 ? 1 : 0;
+        x[i++] = r.NetMass == 0 ? 1 : 0;
+        x[i++] = r.ItemPrice == 0 ? 1 : 0;
+    }
+
+    /// <summary>The norm of the finest group from <paramref name="level"/> down with enough rows (else global).</summary>
+    private static Norm NormOf(Dictionary<ulong, Norm>[] norms, RiskDeclaration r, int level)
+    {
+        for (var g = level; g < norms.Length; g++)
+        {
+            if (norms[g].TryGetValue(NormKeys[g](r), out var n) && (n.N >= MinNormRows || g == norms.Length - 1))
+                return n;
+        }
+        return default;
+    }
+
+    // ---- persistence ----
+
+    private const string Magic = "silkgate-risk-features";
+
+    public void Write(BinaryWriter w)
+    {
+        w.Write(Magic);
+        w.Write(Count);
+        w.Write(_priorFraud);
+        w.Write(_priorCritical);
+        w.Write(_tables.Length);
+        foreach (var table in _tables)
+        {
+            w.Write(table.Count);
+            foreach (var (k, s) in table.OrderBy(kv => kv.Key))
+            {
+                w.Write(k);
+                w.Write(s.N);
+                w.Write(s.Fraud);
+                w.Write(s.Critical);
+            }
+        }
+        foreach (var set in new[] { _vpk, _mass, _price })
+        {
+            w.Write(set.Length);
+            foreach (var norms in set)
+            {
+                w.Write(norms.Count);
+                foreach (var (k, n) in norms.OrderBy(kv => kv.Key))
+                {
+                    w.Write(k);
+                    w.Write(n.Median);
+                    w.Write(n.Spread);
+                    w.Write(n.N);
+                }
+            }
+        }
+    }
+
+    public static FeatureSpace Read(BinaryReader r)
+    {
+        if (r.ReadString() != Magic || r.ReadInt32() != Count)
+            throw new InvalidDataException("feature tables do not match this version's features");
+        var priorFraud = r.ReadDouble();
+        var priorCritical = r.ReadDouble();
+        var tableCount = r.ReadInt32();
+        if (tableCount != Keys.Length)
+            throw new InvalidDataException("feature tables do not match this version's features");
+        var tables = new Dictionary<ulong, Stat>[tableCount];
+        for (var t = 0; t < tableCount; t++)
+        {
+            var n = r.ReadInt32();
+            var table = new Dictionary<ulong, Stat>(n);
+            for (var j = 0; j < n; j++)
+                table[r.ReadUInt64()] = new Stat { N = r.ReadInt32(), Fraud = r.ReadInt32(), Critical = r.ReadInt32() };
+            tables[t] = table;
+        }
+        var sets = new Dictionary<ulong, Norm>[3][];
+        for (var s = 0; s < 3; s++)
+        {
+            var levels = r.ReadInt32();
+            if (levels != NormKeys.Length)
+                throw new InvalidDataException("norm tables do not match this version's features");
+            sets[s] = new Dictionary<ulong, Norm>[levels];
+            for (var g = 0; g < levels; g++)
+            {
+                var n = r.ReadInt32();
+                var norms = new Dictionary<ulong, Norm>(n);
+                for (var j = 0; j < n; j++)
+                    norms[r.ReadUInt64()] = new Norm(r.ReadSingle(), r.ReadSingle(), r.ReadInt32());
+                sets[s][g] = norms;
+            }
+        }
+        return new FeatureSpace(priorFraud, priorCritical, tables, sets[0], sets[1], sets[2]);
+    }
+}

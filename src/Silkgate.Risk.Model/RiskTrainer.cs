@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Silkgate.Common;
+
+namespace Silkgate.Risk.Model;
+
+/// <summary>Training settings (the defaults were tuned on the validation file only).</summary>
+public sealed record RiskTrainingOptions
+{
+    [JsonPropertyName("seed")] public int Seed { get; init; } = 42;
+
+    /// <summary>Folds of the out-of-fold target encoding of the training rows.</summary>
+    [JsonPropertyName("folds")] public int Folds { get; init; } = 5;
+
+    [JsonPropertyName("trees")] public int Trees { get; init; } = 400;
+
+    [JsonPropertyName("leaves")] public int Leaves { get; init; } = 31;
+
+    [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 0.05;
+
+    [JsonPropertyName("min_leaf_rows")] public int MinLeafRows { get; init; } = 20;
+
+    [JsonPropertyName("feature_fraction")] public double FeatureFraction { get; init; } = 0.8;
+
+    [JsonPropertyName("critical_trees")] public int CriticalTrees { get; init; } = 200;
+
+    /// <summary>Trees of the model for rows whose pair is new (trained on the rows whose pair no other fold holds).</summary>
+    [JsonPropertyName("novel_trees")] public int NovelTrees { get; init; } = 250;
+
+    [JsonPropertyName("novel_leaves")] public int NovelLeaves { get; init; } = 8;
+
+    [JsonPropertyName("novel_learning_rate")] public double NovelLearningRate { get; init; } = 0.03;
+
+    [JsonPropertyName("novel_min_leaf_rows")] public int NovelMinLeafRows { get; init; } = 50;
+
+    [JsonPropertyName("threads")] public int Threads { get; init; } = 2;
+}
+
+/// <summary>Trains a <see cref="RiskModel"/>: features fitted on the training rows, ML.NET FastTree for fraud and for critical fraud.</summary>
+public static class RiskTrainer
+{
+    /// <summary>Progress lines (for the CLI); may be null.</summary>
+    public static RiskModel Train(string trainPath, string? validPath, RiskTrainingOptions options, Action<string>? log = null)
+    {
+        var train = RiskCsv.Read(trainPath, requireLabels: true);
+        var valid = validPath is null ? null : RiskCsv.Read(validPath, requireLabels: true);
+        var model = Train(train, valid, options, log);
+        return model.WithInfo(model.Info with
+        {
+            Train = Describe(trainPath, train),
+            Valid = validPath is null || valid is null ? null : Describe(validPath, valid),
+        });
+    }
+
+    /// <summary>Trains on labelled rows; when <paramref name="valid"/> is given its figures are stored in the model.</summary>
+    public static RiskModel Train(IReadOnlyList<RiskDeclaration> train, IReadOnlyList<RiskDeclaration>? valid, RiskTrainingOptions options, Action<string>? log = null)
+    {
+        var clock = Stopwatch.StartNew();
+        Check(train, options);
+        var features = FeatureSpace.Fit(train);
+        var oof = FeatureSpace.OutOfFold(train, options.Folds, options.Seed);
+        log?.Invoke($"features: {FeatureSpace.Count} per row, {train.Count} training rows ({clock.Elapsed.TotalSeconds:0.0} s)");
+        var fraudLabels = train.Select(r => r.Fraud == 1).ToArray();
+        var fraud = Fit(oof, fraudLabels, options, options.Trees, options.Seed, out var fraudMl);
+        log?.Invoke($"fraud model: {fraud.TreeCount} trees ({clock.Elapsed.TotalSeconds:0.0} s)");
+        // Rows whose exact pair no other fold holds look, to their features, like a new declaration whose pair was
+        // never seen: the model for new pairs learns from them alone, without memorised pairs to lean on.
+        var pairCount = FeatureSpace.PairCountIndex;
+        var novelRows = Enumerable.Range(0, train.Count).Where(i => oof[i][pairCount] == 0).ToArray();
+        var novelOptions = options with { Leaves = options.NovelLeaves, LearningRate = options.NovelLearningRate, MinLeafRows = options.NovelMinLeafRows };
+        if (novelRows.Select(i => fraudLabels[i]).Distinct().Count() < 2)
+            throw new SilkgateException(RiskErrors.CannotTrain, "the training rows whose pair is unique have a single Fraud class: a model for new pairs needs both");
+        var fraudNovel = Fit([.. novelRows.Select(i => oof[i])], [.. novelRows.Select(i => fraudLabels[i])], novelOptions, options.NovelTrees, options.Seed + 2, out var fraudNovelMl);
+        log?.Invoke($"fraud model for new pairs: {fraudNovel.TreeCount} trees on {novelRows.Length} rows ({clock.Elapsed.TotalSeconds:0.0} s)");
+        var critical = Fit(oof, train.Select(r => r.IsCritical).ToArray(), options, options.CriticalTrees, options.Seed + 1, out var criticalMl);
+        log?.Invoke($"critical fraud model: {critical.TreeCount} trees ({clock.Elapsed.TotalSeconds:0.0} s)");
+        var info = new RiskModelInfo
+        {
+            Trainer = "ML.NET FastTree (binary, Platt-calibrated): fraud for seen pairs, fraud for new pairs, critical fraud; out-of-fold target encodings",
+            SilkgateVersion = typeof(RiskTrainer).Assembly.GetName().Version?.ToString() ?? "",
+            TrainedAtUtc = DateTimeOffset.UtcNow,
+            Seed = options.Seed,
+            Parameters = options,
+            Features = FeatureSpace.Names,
+            Train = new DataFileInfo { Rows = train.Count, FraudRate = train.Average(r => r.Fraud ?? 0), CriticalRate = train.Average(r => r.IsCritical ? 1.0 : 0.0) },
+        };
+        var model = new RiskModel(features, fraud, fraudNovel, critical, info);
+        model = model.WithInfo(info with
+        {
+            TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            Validation = valid is null ? null : model.Evaluate(valid),
+        });
+        model.MlNetModels = new Dictionary<string, byte[]> { ["fraud.mlnet.zip"] = fraudMl, ["fraud-novel.mlnet.zip"] = fraudNovelMl, ["critical.mlnet.zip"] = criticalMl };
+        return model;
+    }
+
+    private static void Check(IReadOnlyList<RiskDeclaration> train, RiskTrainingOptions options)
+    {
+        if (options.Folds < 2 || options.Trees < 1 || options.CriticalTrees < 1 || options.NovelTrees < 1 || options.Leaves < 2 || options.NovelLeaves < 2)
+            throw new SilkgateException(RiskErrors.BadOption, "training needs at least 2 folds, 1 tree and 2 leaves");
+        if (train.Count < options.Folds * 10)
+            throw new SilkgateException(RiskErrors.CannotTrain, $"too few training rows ({train.Count}) for {options.Folds} folds");
+        var fraud = train.Count(r => r.Fraud == 1);
+        if (fraud == 0 || fraud == train.Count)
+            throw new SilkgateException(RiskErrors.CannotTrain, "the training rows have a single Fraud class: a model needs both");
+    }
+
+    private static DataFileInfo Describe(string path, IReadOnlyList<RiskDeclaration> rows)
+    {
+        using var s = File.OpenRead(path);
+        return new DataFileInfo
+        {
+            File = Path.GetFileName(path),
+            Sha256 = Convert.ToHexStringLower(SHA256.HashData(s)),
+            Rows = rows.Count,
+            FraudRate = rows.Average(r => r.Fraud ?? 0),
+            CriticalRate = rows.Average(r => r.IsCritical ? 1.0 : 0.0),
+        };
+    }
+
+    private sealed class Example
+    {
+        public float[] Features { get; set; } = [];
+
+        public bool Label { get; set; }
+    }
+
+    private static TreeEnsemble Fit(float[][] x, bool[] y, RiskTrainingOptions o, int trees, int seed, out byte[] saved)
+    {
+        var ml = new MLContext(seed);
+        var schema = SchemaDefinition.Create(typeof(Example));
+        schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSpace.Count);
+        var data = ml.Data.LoadFromEnumerable(x.Select((f, i) => new Example { Features = f, Label = y[i] }), schema);
+        var trainer = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+        {
+            NumberOfTrees = trees,
+            NumberOfLeaves = o.Leaves,
+            LearningRate = o.LearningRate,
+            MinimumExampleCountPerLeaf = o.MinLeafRows,
+            FeatureFraction = o.FeatureFraction,
+            NumberOfThreads = o.Threads,
+            Seed = seed,
+            FeatureFirstUsePenalty = 0,
+        });
+        var fitted = trainer.Fit(data);
+        using (var stream = new MemoryStream())
+        {
+            ml.Model.Save(fitted, data.Schema, stream);
+            saved = stream.ToArray();
+        }
+        var calibrated = (CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>)fitted.Model;
+        return TreeEnsemble.From(calibrated.SubModel.TrainedTreeEnsemble, calibrated.Calibrator.Slope, calibrated.Calibrator.Offset, x);
+    }
+}
