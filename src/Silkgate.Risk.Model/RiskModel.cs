@@ -79,6 +79,9 @@ public sealed class RiskModel
 
     public RiskModelInfo Info { get; }
 
+    /// <summary>The fraud ensemble for rows whose pair training saw (for tests).</summary>
+    internal TreeEnsemble FraudTrees => _fraud;
+
     /// <summary>The feature names, in the order of the model's feature vector.</summary>
     public static IReadOnlyList<string> FeatureNames => FeatureSpace.Names;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CsvHelper;
 using Silkgate.Common;
 using Silkgate.Risk.Model;
+using Silkgate.Storage.Reference;
 
 namespace Silkgate.Cli.Commands;
 
@@ -96,7 +97,7 @@ public static class RiskCommands
             var path = parse.GetValue(output);
             using var writer = path is null ? null : new StreamWriter(path);
             var target = writer ?? ctx.Out;
-            using var csv = new CsvWriter(target, CultureInfo.InvariantCulture, leaveOpen: true);
+            using var csv = new CsvWriter(target, CsvFiles.Configuration, leaveOpen: true);
             foreach (var h in new[] { "declaration_id", "score", "critical_score", "novel_pair", "top_features" })
                 csv.WriteField(h);
             csv.NextRecord();

@@ -1,0 +1,221 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Silkgate.Common;
+
+namespace Silkgate.Risk.Model.Tests;
+
+/// <summary>Training, the model file, scoring and explanations, on small samples of the train file.</summary>
+public class ModelTests
+{
+    [Fact]
+    public void TrainSaveLoadScoreRoundTripGivesTheSameScores()
+    {
+        var loaded = RiskModel.Load(Sample.ModelFile);
+        Assert.Equal(Sample.Model.Score(Sample.Valid), loaded.Score(Sample.Valid));
+        Assert.All(loaded.Score(Sample.Valid), s => Assert.InRange(s.Fraud, 0, 1));
+    }
+
+    [Fact]
+    public void ModelStoresVersionDataAndValidationFigures()
+    {
+        var info = RiskModel.Load(Sample.ModelFile).Info;
+        Assert.Equal(RiskModel.FormatVersion, info.FormatVersion);
+        Assert.Equal(Sample.Train.Count, info.Train?.Rows);
+        Assert.Equal(RiskModel.FeatureNames, info.Features);
+        var v = info.Validation!;
+        Assert.Equal(Sample.Valid.Count, v.Rows);
+        Assert.Equal(Sample.Model.Evaluate(Sample.Valid).Fraud.Whole.Auc, v.Fraud.Whole.Auc, 12);
+    }
+
+    [Fact]
+    public void TrainingFromFilesRecordsTheirHashes()
+    {
+        var train = Sample.Write(Sample.Csv(0, 600), "train.csv");
+        var model = RiskTrainer.Train(train, null, Sample.Fast with { Trees = 5, CriticalTrees = 5, NovelTrees = 5 });
+        using var s = File.OpenRead(train);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(s)), model.Info.Train!.Sha256);
+        Assert.Equal("train.csv", model.Info.Train.File);
+        Assert.Null(model.Info.Validation);
+    }
+
+    [Fact]
+    public void MemorisedPairsAreLearned()
+    {
+        // Rows of the training sample itself: their pairs were seen, and the look-up makes the model sharp on them.
+        var report = Sample.Model.Evaluate(Sample.Rows(0, 1000));
+        Assert.Equal(0, report.NovelRows);
+        Assert.True(report.Fraud.Whole.Auc > 0.9, $"AUC on seen pairs {report.Fraud.Whole.Auc}");
+    }
+
+    [Fact]
+    public void SameSeedGivesSameScores()
+    {
+        var a = RiskTrainer.Train(Sample.Train, null, Sample.Fast with { Threads = 2 });
+        var b = RiskTrainer.Train(Sample.Train, null, Sample.Fast with { Threads = 2 });
+        Assert.Equal(a.Score(Sample.Valid), b.Score(Sample.Valid));
+    }
+
+    [Fact]
+    public void ScoresIgnoreTheLabelsOfTheScoredFile()
+    {
+        // No leakage from the scored rows: shuffled labels, or none at all, give identical scores.
+        var csv = Sample.Csv(30000, 800);
+        var labels = Sample.Rows(30000, 800).Select(r => r.Fraud!.Value).ToArray();
+        new Random(3).Shuffle(labels);
+        var shuffled = Sample.MapColumn(csv, "Fraud", (i, _) => labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        shuffled = Sample.MapColumn(shuffled, "Critical Fraud", (i, _) => labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var unlabelled = Sample.MapColumn(Sample.MapColumn(csv, "Fraud", (_, _) => ""), "Critical Fraud", (_, _) => "");
+        var expected = Sample.Model.Score(RiskCsv.Read(new StringReader(csv), "a", true));
+        Assert.Equal(expected, Sample.Model.Score(RiskCsv.Read(new StringReader(shuffled), "b", true)));
+        Assert.Equal(expected, Sample.Model.Score(RiskCsv.Read(new StringReader(unlabelled), "c", false)));
+    }
+
+    [Fact]
+    public void ValidationLabelsNeverReachTraining()
+    {
+        var flipped = Sample.Valid.Select(r => r with { Fraud = 1 - r.Fraud, CriticalFraud = r.Fraud == 1 ? 0 : 2 }).ToList();
+        var options = Sample.Fast with { Trees = 20, CriticalTrees = 10, NovelTrees = 10 };
+        var a = RiskTrainer.Train(Sample.Train, Sample.Valid, options);
+        var b = RiskTrainer.Train(Sample.Train, flipped, options);
+        Assert.Equal(a.Score(Sample.Valid), b.Score(Sample.Valid));
+        Assert.NotEqual(a.Info.Validation!.Fraud.Whole.Auc, b.Info.Validation!.Fraud.Whole.Auc);
+    }
+
+    [Fact]
+    public void OutOfFoldFeaturesNeverSeeTheRowsOwnLabel()
+    {
+        var rows = Sample.Rows(0, 1500);
+        var before = FeatureSpace.OutOfFold(rows, 5, 42);
+        for (var i = 0; i < rows.Count; i += 97)
+        {
+            var flipped = rows.ToList();
+            flipped[i] = rows[i] with { Fraud = 1 - rows[i].Fraud, CriticalFraud = rows[i].Fraud == 1 ? 0 : 2 };
+            Assert.Equal(before[i], FeatureSpace.OutOfFold(flipped, 5, 42)[i]);
+        }
+    }
+
+    [Fact]
+    public void ScoringNeverChangesTheModel()
+    {
+        var model = RiskModel.Load(Sample.ModelFile);
+        var first = model.Score(Sample.Valid);
+        model.Score(Sample.Rows(20000, 2000));
+        Assert.Equal(first, model.Score(Sample.Valid));
+    }
+
+    [Fact]
+    public void NovelMeansTheExactPairIsNotInTheTrainingRows()
+    {
+        var seen = Sample.Train[10];
+        Assert.False(Sample.Model.Score(seen).NovelPair);
+        Assert.False(Sample.Model.Score(seen with { DeclarationId = "x", ImporterId = "NEW" }).NovelPair);
+        Assert.True(Sample.Model.Score(seen with { ItemPrice = seen.ItemPrice + 0.01 }).NovelPair);
+        Assert.True(Sample.Model.Score(seen with { NetMass = seen.NetMass + 0.001 }).NovelPair);
+    }
+
+    [Fact]
+    public void EvaluationSplitsWholeAndNovelRows()
+    {
+        var report = Sample.Model.Evaluate(Sample.Valid);
+        var novel = Sample.Model.Score(Sample.Valid).Count(s => s.NovelPair);
+        Assert.Equal(novel, report.NovelRows);
+        Assert.Equal(novel, report.Fraud.Novel.Rows);
+        Assert.Equal(Sample.Valid.Count, report.Fraud.Whole.Rows);
+        Assert.Equal(Sample.Valid.Count(r => r.IsCritical), report.Critical.Whole.Positives);
+    }
+
+    [Fact]
+    public void FlatTreesAgreeWithMlNet()
+    {
+        // The flat copy of each ensemble gives ML.NET's own calibrated probability.
+        using var zip = ZipFile.OpenRead(Sample.ModelFile);
+        using var mlStream = new MemoryStream();
+        using (var s = zip.GetEntry("fraud.mlnet.zip")!.Open())
+            s.CopyTo(mlStream);
+        mlStream.Position = 0;
+        var ml = new MLContext(1);
+        var transformer = ml.Model.Load(mlStream, out _);
+        var rows = Sample.Valid.Where(r => !Sample.Model.Score(r).NovelPair).Take(300).ToList();
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, RiskModel.FeatureNames.Count);
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Features = Sample.Model.Features(r) }), schema);
+        var probabilities = transformer.Transform(data).GetColumn<float>("Probability").ToArray();
+        for (var i = 0; i < rows.Count; i++)
+            Assert.Equal(probabilities[i], Sample.Model.Score(rows[i]).Fraud, 4);
+    }
+
+    private sealed class Row
+    {
+        public float[] Features { get; set; } = [];
+
+        public bool Label { get; set; }
+    }
+
+    [Fact]
+    public void ExplanationListsTheLargestPositiveContributionsFirst()
+    {
+        var fraud = Sample.Valid.First(r => r.Fraud == 1 && !Sample.Model.Score(r).NovelPair);
+        var reasons = Sample.Model.Explain(fraud, 3);
+        Assert.InRange(reasons.Count, 1, 3);
+        Assert.All(reasons, r => Assert.True(r.Contribution > 0));
+        Assert.Equal(reasons.OrderByDescending(r => r.Contribution).ToList(), reasons);
+        Assert.All(reasons, r => Assert.Contains(r.Feature, RiskModel.FeatureNames));
+    }
+
+    [Fact]
+    public void ContributionsAddUpToTheRawScore()
+    {
+        var trees = TreeEnsembleProbe.FraudTrees(Sample.Model);
+        foreach (var r in Sample.Valid.Take(50))
+        {
+            var x = Sample.Model.Features(r);
+            var c = new double[x.Length];
+            var expected = trees.Contributions(x, c);
+            Assert.Equal(trees.Raw(x), expected + c.Sum(), 6);
+        }
+    }
+
+    [Fact]
+    public void ModelFromAnotherVersionIsRefused()
+    {
+        var path = Path.Combine(Sample.Scratch(), "old.zip");
+        File.Copy(Sample.ModelFile, path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("meta.json")!;
+            JsonNode meta;
+            using (var s = entry.Open())
+                meta = JsonNode.Parse(s)!;
+            meta["format_version"] = RiskModel.FormatVersion + 1;
+            entry.Delete();
+            using var w = new StreamWriter(zip.CreateEntry("meta.json").Open());
+            w.Write(meta.ToJsonString());
+        }
+        var e = Assert.Throws<SilkgateException>(() => RiskModel.Load(path));
+        Assert.Equal("SG-RISK-009", e.Code);
+        Assert.Contains($"version {RiskModel.FormatVersion + 1}", e.Message);
+    }
+
+    [Fact]
+    public void FileThatIsNotAModelIsRefused()
+    {
+        var e = Assert.Throws<SilkgateException>(() => RiskModel.Load(Sample.Write(Sample.Csv(0, 3), "model.zip")));
+        Assert.Equal("SG-RISK-008", e.Code);
+    }
+
+    [Fact]
+    public void TrainingWithOneClassIsRefused()
+    {
+        var rows = Sample.Train.Where(r => r.Fraud == 0).ToList();
+        var e = Assert.Throws<SilkgateException>(() => RiskTrainer.Train(rows, null, Sample.Fast));
+        Assert.Equal("SG-RISK-007", e.Code);
+    }
+}
+
+/// <summary>Reaches the model's fraud ensemble for seen pairs (internal) for the contribution test.</summary>
+internal static class TreeEnsembleProbe
+{
+    public static TreeEnsemble FraudTrees(RiskModel model) => model.FraudTrees;
+}
