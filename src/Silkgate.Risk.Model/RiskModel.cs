@@ -82,6 +82,9 @@ public sealed class RiskModel
     /// <summary>The fraud ensemble for rows whose pair training saw (for tests).</summary>
     internal TreeEnsemble FraudTrees => _fraud;
 
+    /// <summary>The fraud ensemble for new pairs (for tests).</summary>
+    internal TreeEnsemble FraudNovelTrees => _fraudNovel;
+
     /// <summary>The feature names, in the order of the model's feature vector.</summary>
     public static IReadOnlyList<string> FeatureNames => FeatureSpace.Names;
 

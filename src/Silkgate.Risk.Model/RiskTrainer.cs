@@ -38,6 +38,9 @@ public sealed record RiskTrainingOptions
 
     [JsonPropertyName("novel_min_leaf_rows")] public int NovelMinLeafRows { get; init; } = 50;
 
+    /// <summary>Fold draws averaged by the model for new pairs.</summary>
+    [JsonPropertyName("novel_bags")] public int NovelBags { get; init; } = 3;
+
     [JsonPropertyName("threads")] public int Threads { get; init; } = 2;
 }
 
@@ -69,14 +72,23 @@ public static class RiskTrainer
         var fraud = Fit(oof, fraudLabels, options, options.Trees, options.Seed, out var fraudMl);
         log?.Invoke($"fraud model: {fraud.TreeCount} trees ({clock.Elapsed.TotalSeconds:0.0} s)");
         // Rows whose exact pair no other fold holds look, to their features, like a new declaration whose pair was
-        // never seen: the model for new pairs learns from them alone, without memorised pairs to lean on.
-        var pairCount = FeatureSpace.PairCountIndex;
-        var novelRows = Enumerable.Range(0, train.Count).Where(i => oof[i][pairCount] == 0).ToArray();
+        // never seen: the model for new pairs learns from them alone, without memorised pairs to lean on. Which rows
+        // those are depends on the fold draw, so the model for new pairs averages several draws (bagging).
         var novelOptions = options with { Leaves = options.NovelLeaves, LearningRate = options.NovelLearningRate, MinLeafRows = options.NovelMinLeafRows };
-        if (novelRows.Select(i => fraudLabels[i]).Distinct().Count() < 2)
-            throw new SilkgateException(RiskErrors.CannotTrain, "the training rows whose pair is unique have a single Fraud class: a model for new pairs needs both");
-        var fraudNovel = Fit([.. novelRows.Select(i => oof[i])], [.. novelRows.Select(i => fraudLabels[i])], novelOptions, options.NovelTrees, options.Seed + 2, out var fraudNovelMl);
-        log?.Invoke($"fraud model for new pairs: {fraudNovel.TreeCount} trees on {novelRows.Length} rows ({clock.Elapsed.TotalSeconds:0.0} s)");
+        var members = new List<TreeEnsemble>();
+        byte[] fraudNovelMl = [];
+        for (var b = 0; b < options.NovelBags; b++)
+        {
+            var draw = b == 0 ? oof : FeatureSpace.OutOfFold(train, options.Folds, options.Seed + 1000 * b);
+            var novelRows = Enumerable.Range(0, train.Count).Where(i => draw[i][FeatureSpace.PairCountIndex] == 0).ToArray();
+            if (novelRows.Select(i => fraudLabels[i]).Distinct().Count() < 2)
+                throw new SilkgateException(RiskErrors.CannotTrain, "the training rows whose pair is unique have a single Fraud class: a model for new pairs needs both");
+            members.Add(Fit([.. novelRows.Select(i => draw[i])], [.. novelRows.Select(i => fraudLabels[i])], novelOptions, options.NovelTrees, options.Seed + 2 + b, out var saved));
+            if (b == 0)
+                fraudNovelMl = saved;
+            log?.Invoke($"fraud model for new pairs, draw {b + 1}/{options.NovelBags}: {options.NovelTrees} trees on {novelRows.Length} rows ({clock.Elapsed.TotalSeconds:0.0} s)");
+        }
+        var fraudNovel = TreeEnsemble.Average(members);
         var critical = Fit(oof, train.Select(r => r.IsCritical).ToArray(), options, options.CriticalTrees, options.Seed + 1, out var criticalMl);
         log?.Invoke($"critical fraud model: {critical.TreeCount} trees ({clock.Elapsed.TotalSeconds:0.0} s)");
         var info = new RiskModelInfo
@@ -95,13 +107,13 @@ public static class RiskTrainer
             TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Validation = valid is null ? null : model.Evaluate(valid),
         });
-        model.MlNetModels = new Dictionary<string, byte[]> { ["fraud.mlnet.zip"] = fraudMl, ["fraud-novel.mlnet.zip"] = fraudNovelMl, ["critical.mlnet.zip"] = criticalMl };
+        model.MlNetModels = new Dictionary<string, byte[]> { ["fraud.mlnet.zip"] = fraudMl, ["fraud-novel-1.mlnet.zip"] = fraudNovelMl, ["critical.mlnet.zip"] = criticalMl };
         return model;
     }
 
     private static void Check(IReadOnlyList<RiskDeclaration> train, RiskTrainingOptions options)
     {
-        if (options.Folds < 2 || options.Trees < 1 || options.CriticalTrees < 1 || options.NovelTrees < 1 || options.Leaves < 2 || options.NovelLeaves < 2)
+        if (options.Folds < 2 || options.Trees < 1 || options.CriticalTrees < 1 || options.NovelTrees < 1 || options.NovelBags < 1 || options.Leaves < 2 || options.NovelLeaves < 2)
             throw new SilkgateException(RiskErrors.BadOption, "training needs at least 2 folds, 1 tree and 2 leaves");
         if (train.Count < options.Folds * 10)
             throw new SilkgateException(RiskErrors.CannotTrain, $"too few training rows ({train.Count}) for {options.Folds} folds");

@@ -67,6 +67,27 @@ internal sealed class TreeEnsemble
         return model;
     }
 
+    /// <summary>
+    /// One ensemble whose raw score is the mean of the members' raw scores (every leaf and node value divided by
+    /// their number); its calibration is the members' mean slope and offset.
+    /// </summary>
+    public static TreeEnsemble Average(IReadOnlyList<TreeEnsemble> members)
+    {
+        if (members.Count == 1)
+            return members[0];
+        var w = 1.0 / members.Count;
+        var trees = members.SelectMany(m => m._trees).Select(t => new Tree
+        {
+            Feature = t.Feature,
+            Threshold = t.Threshold,
+            Left = t.Left,
+            Right = t.Right,
+            Leaf = [.. t.Leaf.Select(v => v * w)],
+            NodeValue = [.. t.NodeValue.Select(v => v * w)],
+        }).ToArray();
+        return new TreeEnsemble(trees, members.Average(m => m.Bias), members.Average(m => m.Slope), members.Average(m => m.Offset));
+    }
+
     private void ComputeNodeValues(IReadOnlyList<float[]> training)
     {
         foreach (var tree in _trees)

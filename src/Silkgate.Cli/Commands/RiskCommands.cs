@@ -19,6 +19,7 @@ public static class RiskCommands
         risk.Subcommands.Add(Evaluate(ctx));
         risk.Subcommands.Add(Score(ctx));
         risk.Subcommands.Add(Bench(ctx));
+        risk.Subcommands.Add(Memorisation(ctx));
         return risk;
     }
 
@@ -142,6 +143,32 @@ public static class RiskCommands
             var rate = scored / clock.Elapsed.TotalSeconds;
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{scored} declarations in {clock.Elapsed.TotalSeconds:0.00} s: {rate:0} declarations/s (mean score {checksum / scored:0.0000})"));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Memorisation(CliContext ctx)
+    {
+        var train = new Option<string>("--train") { Description = "Labelled training declarations CSV.", Required = true };
+        var test = new Option<string>("--test") { Description = "Labelled declarations CSV to compare with the training rows.", Required = true };
+        var format = new Option<string>("--format") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var cmd = new Command("memorisation", "How much of a file repeats training (net mass, item price) pairs, how often their labels agree, and what a plain look-up of the pair scores.") { train, test, format };
+        cmd.SetAction(parse =>
+        {
+            var report = MemorisationReport.Measure(RiskCsv.Read(parse.GetValue(train)!, true), RiskCsv.Read(parse.GetValue(test)!, true));
+            if (parse.GetValue(format) == "json")
+            {
+                ctx.Out.WriteLine(JsonSerializer.Serialize(report, JsonOptions));
+                return 0;
+            }
+            var o = ctx.Out;
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"training rows {report.TrainRows}: {report.TrainDistinctPairs} distinct (net mass, item price) pairs; {report.TrainRowsInRepeatedPairs} rows ({100.0 * report.TrainRowsInRepeatedPairs / report.TrainRows:0.0} %) share their pair with another training row"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test rows {report.TestRows}: {report.TestRowsWithSeenPair} ({100.0 * report.TestRowsWithSeenPair / report.TestRows:0.0} %) repeat a training pair; the pair's majority training label agrees with theirs for {100 * report.LabelAgreement:0.0} %"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fraud rate: rows with a seen pair {F(report.FraudRateSeen)}, rows with a new pair {F(report.FraudRateNovel)}"));
+            var l = report.Lookup;
+            o.WriteLine($"plain look-up of the pair (no model): p@1 {F(l.PrecisionAt1)}  p@2 {F(l.PrecisionAt2)}  p@5 {F(l.PrecisionAt5)}  p@10 {F(l.PrecisionAt10)}  auc {F(l.Auc)}");
             return 0;
         });
         return cmd;
