@@ -207,22 +207,13 @@ internal sealed class FeatureSpace
     /// encoding): the model learns what a look-up is worth on rows it has not seen, including pairs never seen.
     /// Folds are a seeded shuffle of the rows.
     /// </summary>
-    public static float[][] OutOfFold(IReadOnlyList<RiskDeclaration> rows, int folds, int seed, bool groupByPair = false)
+    public static float[][] OutOfFold(IReadOnlyList<RiskDeclaration> rows, int folds, int seed)
     {
         var fold = new int[rows.Count];
-        if (groupByPair)
-        {
-            // All rows of one (mass, price) pair share a fold: to its features every row is a pair never seen.
-            for (var i = 0; i < rows.Count; i++)
-                fold[i] = (int)(KeyHash.Mix(Keys[0].Key(rows[i]) ^ (ulong)seed) % (ulong)folds);
-        }
-        else
-        {
-            var order = Enumerable.Range(0, rows.Count).ToArray();
-            new Random(seed).Shuffle(order);
-            for (var i = 0; i < order.Length; i++)
-                fold[order[i]] = i % folds;
-        }
+        var order = Enumerable.Range(0, rows.Count).ToArray();
+        new Random(seed).Shuffle(order);
+        for (var i = 0; i < order.Length; i++)
+            fold[order[i]] = i % folds;
         var features = new float[rows.Count][];
         for (var f = 0; f < folds; f++)
         {

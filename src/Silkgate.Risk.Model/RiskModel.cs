@@ -5,11 +5,13 @@ using Silkgate.Common;
 
 namespace Silkgate.Risk.Model;
 
-/// <summary>A declaration's risk: probabilities of fraud and of critical fraud, and whether its pair is new.</summary>
-/// <param name="Fraud">Calibrated probability of <c>Fraud</c> = 1.</param>
-/// <param name="Critical">Calibrated probability of <c>Critical Fraud</c> = 2.</param>
+/// <summary>A declaration's risk: probabilities of fraud and of critical fraud, its percentile, and whether its pair is new.</summary>
+/// <param name="Fraud">Probability of <c>Fraud</c> = 1 (Platt-calibrated on the training rows).</param>
+/// <param name="Critical">Probability of <c>Critical Fraud</c> = 2.</param>
 /// <param name="NovelPair">True when the exact (net mass, item price) pair never occurred in the training rows.</param>
-public readonly record struct RiskScore(double Fraud, double Critical, bool NovelPair);
+/// <param name="Percentile">Share of the model's reference population (<see cref="RiskModelInfo.ReferencePopulation"/>)
+/// whose fraud score is at most this one, in [0, 1]: inspecting rows with a percentile above 0.95 inspects about 5 %.</param>
+public readonly record struct RiskScore(double Fraud, double Critical, bool NovelPair, double Percentile);
 
 /// <summary>A reason shown to an officer: a feature, its value, and how far it moved the fraud score (log-odds).</summary>
 public sealed record RiskReason(string Feature, string Meaning, double Value, double Contribution)
@@ -44,6 +46,9 @@ public sealed record RiskModelInfo
     [JsonPropertyName("features")] public IReadOnlyList<string> Features { get; init; } = [];
 
     [JsonPropertyName("validation")] public EvaluationReport? Validation { get; init; }
+
+    /// <summary>The rows whose fraud scores percentiles are taken against (the validation file's, else the training rows').</summary>
+    [JsonPropertyName("reference_population")] public string ReferencePopulation { get; init; } = "";
 }
 
 /// <summary>A data file a model was trained or validated on: name, SHA-256 of its bytes, rows, label rates.</summary>
@@ -76,6 +81,7 @@ public sealed class RiskModel
     private readonly TreeEnsemble _fraud;
     private readonly TreeEnsemble _fraudNovel;
     private readonly TreeEnsemble _critical;
+    private readonly double[] _reference;
 
     public RiskModelInfo Info { get; }
 
@@ -88,8 +94,9 @@ public sealed class RiskModel
     /// <summary>The feature names, in the order of the model's feature vector.</summary>
     public static IReadOnlyList<string> FeatureNames => FeatureSpace.Names;
 
-    internal RiskModel(FeatureSpace features, TreeEnsemble fraud, TreeEnsemble fraudNovel, TreeEnsemble critical, RiskModelInfo info)
+    internal RiskModel(FeatureSpace features, TreeEnsemble fraud, TreeEnsemble fraudNovel, TreeEnsemble critical, RiskModelInfo info, double[]? reference = null)
     {
+        _reference = reference ?? [];
         _features = features;
         _fraud = fraud;
         _fraudNovel = fraudNovel;
@@ -97,7 +104,37 @@ public sealed class RiskModel
         Info = info;
     }
 
-    internal RiskModel WithInfo(RiskModelInfo info) => new(_features, _fraud, _fraudNovel, _critical, info) { MlNetModels = MlNetModels };
+    internal RiskModel WithInfo(RiskModelInfo info) => new(_features, _fraud, _fraudNovel, _critical, info, _reference) { MlNetModels = MlNetModels };
+
+    /// <summary>The model with its reference population's fraud scores (sorted), for percentiles.</summary>
+    internal RiskModel WithReference(IReadOnlyList<RiskDeclaration> population, string description)
+    {
+        var scores = Score(population).Select(s => s.Fraud).ToArray();
+        Array.Sort(scores);
+        // At most 20,000 points, evenly spaced in rank: percentiles stay exact to 0.005 %.
+        if (scores.Length > MaxReference)
+            scores = [.. Enumerable.Range(0, MaxReference).Select(i => scores[(int)((long)i * (scores.Length - 1) / (MaxReference - 1))])];
+        return new RiskModel(_features, _fraud, _fraudNovel, _critical, Info with { ReferencePopulation = description }, scores) { MlNetModels = MlNetModels };
+    }
+
+    private const int MaxReference = 20_000;
+
+    /// <summary>Share of the reference population whose fraud score is at most <paramref name="fraudScore"/> (0 without one).</summary>
+    public double Percentile(double fraudScore)
+    {
+        if (_reference.Length == 0)
+            return 0;
+        int lo = 0, hi = _reference.Length; // first index with a score above fraudScore
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_reference[mid] <= fraudScore)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return (double)lo / _reference.Length;
+    }
 
     /// <summary>ML.NET's own saved models (written into the file beside the flat trees, for audit).</summary>
     internal IReadOnlyDictionary<string, byte[]> MlNetModels { get; set; } = new Dictionary<string, byte[]>();
@@ -113,7 +150,8 @@ public sealed class RiskModel
     {
         _features.Compute(declaration, x);
         var novel = x[FeatureSpace.PairCountIndex] == 0;
-        return new RiskScore((novel ? _fraudNovel : _fraud).Probability(x), _critical.Probability(x), novel);
+        var fraud = (novel ? _fraudNovel : _fraud).Probability(x);
+        return new RiskScore(fraud, _critical.Probability(x), novel, Percentile(fraud));
     }
 
     /// <summary>Scores many declarations, in order.</summary>
@@ -175,6 +213,12 @@ public sealed class RiskModel
             Binary(zip, "fraud.trees", _fraud.Write);
             Binary(zip, "fraud-novel.trees", _fraudNovel.Write);
             Binary(zip, "critical.trees", _critical.Write);
+            Binary(zip, "reference.bin", w =>
+            {
+                w.Write(_reference.Length);
+                foreach (var v in _reference)
+                    w.Write(v);
+            });
             foreach (var (name, bytes) in MlNetModels)
             {
                 using var s = zip.CreateEntry(name).Open();
@@ -212,7 +256,17 @@ public sealed class RiskModel
             var fraud = ReadEntry(zip, path, "fraud.trees", r => TreeEnsemble.Read(r, FeatureSpace.Count));
             var fraudNovel = ReadEntry(zip, path, "fraud-novel.trees", r => TreeEnsemble.Read(r, FeatureSpace.Count));
             var critical = ReadEntry(zip, path, "critical.trees", r => TreeEnsemble.Read(r, FeatureSpace.Count));
-            return new RiskModel(features, fraud, fraudNovel, critical, info);
+            var reference = ReadEntry(zip, path, "reference.bin", r =>
+            {
+                var n = r.ReadInt32();
+                if (n < 0 || n > MaxReference)
+                    throw new InvalidDataException("reference scores out of range");
+                var v = new double[n];
+                for (var i = 0; i < n; i++)
+                    v[i] = r.ReadDouble();
+                return v;
+            });
+            return new RiskModel(features, fraud, fraudNovel, critical, info, reference);
         }
         catch (Exception e) when (e is InvalidDataException or JsonException or EndOfStreamException or NotSupportedException)
         {

@@ -107,6 +107,9 @@ public static class RiskTrainer
             TrainingSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             Validation = valid is null ? null : model.Evaluate(valid),
         });
+        model = valid is null
+            ? model.WithReference(train, $"training rows ({train.Count})")
+            : model.WithReference(valid, $"validation rows ({valid.Count}): their fraud scores only, never their labels");
         model.MlNetModels = new Dictionary<string, byte[]> { ["fraud.mlnet.zip"] = fraudMl, ["fraud-novel-1.mlnet.zip"] = fraudNovelMl, ["critical.mlnet.zip"] = criticalMl };
         return model;
     }

@@ -61,7 +61,7 @@ public class CliTests
         var (code, output, err) = Run("risk", "score", "--model", Sample.ModelFile, file);
         Assert.True(code == 0, err);
         var lines = output.TrimEnd().Split('\n');
-        Assert.Equal("declaration_id,score,critical_score,novel_pair,top_features", lines[0]);
+        Assert.Equal("declaration_id,score,critical_score,percentile,novel_pair,top_features", lines[0]);
         Assert.Equal(21, lines.Length);
         Assert.StartsWith(Sample.Valid[0].DeclarationId + ",", lines[1]);
         var score = double.Parse(lines[1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture);

@@ -178,6 +178,19 @@ public class ModelTests
     }
 
     [Fact]
+    public void PercentileIsTheShareOfTheReferencePopulationScoringAtOrBelow()
+    {
+        // The shared model's reference population is the validation sample: a tenth of it lies above 0.9.
+        var scores = Sample.Model.Score(Sample.Valid);
+        var top = scores.Count(s => s.Percentile > 0.9);
+        Assert.InRange(top, Sample.Valid.Count / 10 - 15, Sample.Valid.Count / 10 + 15);
+        Assert.Equal(1.0, scores.Max(s => s.Percentile));
+        Assert.Equal(0.0, Sample.Model.Percentile(-1));
+        Assert.All(scores, s => Assert.Equal(scores.Count(o => o.Fraud <= s.Fraud) / (double)scores.Length, s.Percentile, 12));
+        Assert.Contains("validation rows", Sample.Model.Info.ReferencePopulation);
+    }
+
+    [Fact]
     public void ModelFromAnotherVersionIsRefused()
     {
         var path = Path.Combine(Sample.Scratch(), "old.zip");

@@ -86,7 +86,7 @@ public static class RiskCommands
         var file = new Argument<string>("FILE.csv") { Description = "Declarations CSV (22 columns; the label columns may be absent or empty)." };
         var output = new Option<string?>("--out") { Description = "CSV to write (default: standard output)." };
         var top = new Option<int>("--top") { Description = "Contributing features listed per row (default 3; 0 for none).", DefaultValueFactory = _ => 3 };
-        var cmd = new Command("score", "Score declarations: CSV declaration_id,score,critical_score,novel_pair,top_features.") { model, file, output, top };
+        var cmd = new Command("score", "Score declarations: CSV declaration_id,score,critical_score,percentile,novel_pair,top_features.") { model, file, output, top };
         cmd.SetAction(parse =>
         {
             var n = parse.GetValue(top);
@@ -99,7 +99,7 @@ public static class RiskCommands
             using var writer = path is null ? null : new StreamWriter(path);
             var target = writer ?? ctx.Out;
             using var csv = new CsvWriter(target, CsvFiles.Configuration, leaveOpen: true);
-            foreach (var h in new[] { "declaration_id", "score", "critical_score", "novel_pair", "top_features" })
+            foreach (var h in new[] { "declaration_id", "score", "critical_score", "percentile", "novel_pair", "top_features" })
                 csv.WriteField(h);
             csv.NextRecord();
             for (var i = 0; i < rows.Count; i++)
@@ -107,6 +107,7 @@ public static class RiskCommands
                 csv.WriteField(rows[i].DeclarationId);
                 csv.WriteField(scores[i].Fraud.ToString("0.######", CultureInfo.InvariantCulture));
                 csv.WriteField(scores[i].Critical.ToString("0.######", CultureInfo.InvariantCulture));
+                csv.WriteField(scores[i].Percentile.ToString("0.####", CultureInfo.InvariantCulture));
                 csv.WriteField(scores[i].NovelPair ? "1" : "0");
                 csv.WriteField(n == 0 ? "" : string.Join("; ", m.Explain(rows[i], n)));
                 csv.NextRecord();
