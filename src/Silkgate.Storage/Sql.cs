@@ -36,9 +36,14 @@ public static class Sql
         return value is T t ? t : (T)Convert.ChangeType(value, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Inserts rows through one prepared statement, inside the caller's transaction.</summary>
+    /// <summary>
+    /// Inserts rows inside the caller's transaction: one prepared statement reused per row on SQLite (in-process,
+    /// no round trip), multi-row VALUES of up to 500 rows on PostgreSQL (one round trip per chunk).
+    /// </summary>
     public static int InsertMany(DbConnection conn, DbTransaction tx, string table, string[] columns, IEnumerable<object?[]> rows)
     {
+        if (conn is Npgsql.NpgsqlConnection)
+            return InsertChunked(conn, tx, table, columns, rows);
         var placeholders = string.Join(", ", columns.Select((_, i) => "@p" + i));
         using var cmd = Command(conn, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({placeholders})", new object?[columns.Length]);
         var count = 0;
@@ -46,6 +51,19 @@ public static class Sql
         {
             for (var i = 0; i < columns.Length; i++)
                 cmd.Parameters[i].Value = row[i] ?? DBNull.Value;
+            count += cmd.ExecuteNonQuery();
+        }
+        return count;
+    }
+
+    private static int InsertChunked(DbConnection conn, DbTransaction tx, string table, string[] columns, IEnumerable<object?[]> rows)
+    {
+        const int chunk = 500;
+        var count = 0;
+        foreach (var part in rows.Chunk(chunk))
+        {
+            var values = string.Join(", ", part.Select((_, r) => "(" + string.Join(", ", columns.Select((_, c) => "@p" + ((r * columns.Length) + c))) + ")"));
+            using var cmd = Command(conn, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {values}", part.SelectMany(r => r).ToArray());
             count += cmd.ExecuteNonQuery();
         }
         return count;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Silkgate.Common;
 using Silkgate.Declarations;
 using Silkgate.Reference;
@@ -34,7 +33,7 @@ public static class TariffCommands
         var cmd = new Command("calc", "Compute the taxes of one declaration, with the trace of every amount. Nothing is stored.") { file, schedule, rates, format, db };
         cmd.SetAction(parse =>
         {
-            var declaration = ReadDeclaration(parse.GetValue(file)!);
+            var declaration = DeclarationFiles.ReadDeclaration(parse.GetValue(file)!);
             var store = new ReferenceStore(CliContext.Db(parse, db));
             store.EnsureLoaded();
             var reference = store.Load();
@@ -64,7 +63,7 @@ public static class TariffCommands
         var cmd = new Command("preferences", "Duty paid against duty at MFN by preference, origin and port, and the preferences left unclaimed.") { files, format, db };
         cmd.SetAction(parse =>
         {
-            var declarations = parse.GetValue(files)!.SelectMany(ReadDeclarations).ToList();
+            var declarations = parse.GetValue(files)!.SelectMany(DeclarationFiles.ReadDeclarations).ToList();
             var store = new ReferenceStore(CliContext.Db(parse, db));
             store.EnsureLoaded();
             var reference = store.Load();
@@ -188,96 +187,5 @@ public static class TariffCommands
                     console.MarkupLine(Markup.Escape("      " + note));
             }
         }
-    }
-
-    /// <summary>Reads the `tariff calc` declaration JSON; malformed JSON is reported with its line and column.</summary>
-    public static TaxableDeclaration ReadDeclaration(string path)
-    {
-        var all = ReadDeclarations(path);
-        return all.Count == 1 ? all[0] : throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: expected one declaration, found {all.Count}.");
-    }
-
-    /// <summary>A file holding one declaration object or an array of them.</summary>
-    public static IReadOnlyList<TaxableDeclaration> ReadDeclarations(string path)
-    {
-        if (!File.Exists(path))
-            throw new SilkgateException("SG-IO-001", $"File not found: {path}");
-        var text = File.ReadAllText(path);
-        List<DeclarationJson?> parsed;
-        try
-        {
-            parsed = text.TrimStart().StartsWith('[')
-                ? JsonSerializer.Deserialize<List<DeclarationJson?>>(text, TaxJson.Options) ?? []
-                : [JsonSerializer.Deserialize<DeclarationJson>(text, TaxJson.Options)];
-        }
-        catch (JsonException e)
-        {
-            throw new SilkgateException("SG-TAR-017", $"{Path.GetFileName(path)}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}: {e.Message.Split(" Path:")[0]}", e);
-        }
-        if (parsed.Count == 0 || parsed.Any(p => p is null))
-            throw new SilkgateException("SG-TAR-017", $"{Path.GetFileName(path)}: the file holds no declaration.");
-        return parsed.Select(p => ToDeclaration(p!, path)).ToList();
-    }
-
-    private static TaxableDeclaration ToDeclaration(DeclarationJson json, string path)
-    {
-        string Need(string? value, string field) => string.IsNullOrWhiteSpace(value) ? throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: '{field}' is missing.") : value;
-        var flow = Need(json.Flow, "flow") switch
-        {
-            "import" => Flow.Import,
-            "export" => Flow.Export,
-            var f => throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: flow '{f}' is not import or export."),
-        };
-        var date = DateOnly.TryParseExact(Need(json.Date, "date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var dd)
-            ? dd
-            : throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: date '{json.Date}' is not YYYY-MM-DD.");
-        var items = (json.Items ?? []).Select((i, n) => new TaxableItem(
-            Need(i.HsCode, $"items[{n}].hs_code"), Need(i.Origin, $"items[{n}].origin"),
-            i.Value ?? throw new SilkgateException("SG-TAR-016", $"{Path.GetFileName(path)}: 'items[{n}].value' is missing."),
-            i.Quantity, i.Unit, i.NetMassKg, i.Preference, i.CertificateOfOrigin)).ToList();
-        return new TaxableDeclaration(flow, date, Need(json.Port, "port"), Need(json.TradeMode, "trade_mode"), Need(json.Currency, "currency"),
-            json.Freight ?? 0m, json.Insurance ?? 0m, items);
-    }
-
-    private sealed class DeclarationJson
-    {
-        public string? Flow { get; set; }
-
-        public string? Date { get; set; }
-
-        public string? Port { get; set; }
-
-        [JsonPropertyName("trade_mode")]
-        public string? TradeMode { get; set; }
-
-        public string? Currency { get; set; }
-
-        public decimal? Freight { get; set; }
-
-        public decimal? Insurance { get; set; }
-
-        public List<ItemJson>? Items { get; set; }
-    }
-
-    private sealed class ItemJson
-    {
-        [JsonPropertyName("hs_code")]
-        public string? HsCode { get; set; }
-
-        public string? Origin { get; set; }
-
-        public decimal? Value { get; set; }
-
-        public decimal? Quantity { get; set; }
-
-        public string? Unit { get; set; }
-
-        [JsonPropertyName("net_mass_kg")]
-        public decimal? NetMassKg { get; set; }
-
-        public string? Preference { get; set; }
-
-        [JsonPropertyName("certificate_of_origin")]
-        public string? CertificateOfOrigin { get; set; }
     }
 }

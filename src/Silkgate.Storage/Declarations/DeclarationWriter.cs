@@ -32,13 +32,6 @@ public sealed class DeclarationWriter(TimeProvider clock)
 
     public static string FlowName(Flow flow) => flow == Flow.Import ? "import" : "export";
 
-    public static string StateName(DeclarationState state) => state switch
-    {
-        DeclarationState.RiskAssessed => "risk_assessed",
-        DeclarationState.UnderControl => "under_control",
-        _ => state.ToString().ToLowerInvariant(),
-    };
-
     /// <summary>Stores the batch in one transaction; returns how many declarations were new (the rest were already stored).</summary>
     public int WriteBatch(DbConnection conn, IReadOnlyList<Declaration> batch)
     {
@@ -82,7 +75,7 @@ public sealed class DeclarationWriter(TimeProvider clock)
 
     private static object?[] HeaderRow(Declaration d, string now) =>
     [
-        d.EnterpriseId, DeclarationIdOf(d), d.Source, d.ExternalId, FlowName(d.Flow), StateName(d.State), d.DeclarationDate,
+        d.EnterpriseId, DeclarationIdOf(d), d.Source, d.ExternalId, FlowName(d.Flow), Lifecycle.StateName(d.State), d.DeclarationDate,
         d.ReleaseDate, d.Port, d.TradeMode, d.TransportMode, d.PartnerCountry, d.Currency, d.Freight, d.Insurance, d.InZone,
         d.Ecommerce, d.Items.Count, 1, now,
     ];

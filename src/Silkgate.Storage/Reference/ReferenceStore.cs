@@ -3,6 +3,8 @@ using System.Globalization;
 using Silkgate.Common;
 using Silkgate.Ports;
 using Silkgate.Reference;
+using Silkgate.Declarations;
+using Silkgate.Risk;
 using Silkgate.Tariff;
 
 namespace Silkgate.Storage.Reference;
@@ -32,6 +34,10 @@ public sealed class ReferenceStore(Database db)
         ["rates"] = "data/rates/customs-rates-sample.csv",
         ["tariff-schedule"] = "data/tariff/schedule-illustrative.csv",
         ["tariff-policy"] = "data/tariff/policy.csv",
+        ["trade-mode-ports"] = "data/reference/trade-mode-ports.csv",
+        ["risk-rules"] = "data/risk/rules.csv",
+        ["lane-settings"] = "data/risk/settings.csv",
+        ["value-bounds"] = "data/risk/value-bounds.csv",
     };
 
     public static string ReadShipped(string resource)
@@ -114,6 +120,10 @@ public sealed class ReferenceStore(Database db)
         "rates" => ("exchange_rate", ["month", "currency", "cny_per_unit"]),
         "tariff-schedule" => ("tariff_line", ["line_no", "hs_code", "measure", "rate_kind", "agreement", "origins", "ad_valorem_pct", "specific_amount", "specific_unit", "valid_from", "valid_to", "certificate_required", "note"]),
         "tariff-policy" => ("tariff_policy", ["name", "valid_from", "value", "source"]),
+        "trade-mode-ports" => ("trade_mode_port", ["trade_mode", "port", "note"]),
+        "risk-rules" => ("risk_rule", ["rule_id", "description", "lane", "origin", "hs_prefix", "declarant", "preference_claimed", "value_per_kg_below_min_share", "min_discrepancies", "valid_from", "valid_to"]),
+        "lane-settings" => ("lane_setting", ["name", "value", "note"]),
+        "value-bounds" => ("value_bounds", ["heading", "min_cny_per_kg", "max_cny_per_kg", "note"]),
         _ => throw new SilkgateException("SG-REF-003", $"Unknown reference kind '{kind}'."),
     };
 
@@ -161,6 +171,22 @@ public sealed class ReferenceStore(Database db)
                     string.Join(' ', l.Origins.Order(StringComparer.Ordinal)), l.AdValoremPct, l.SpecificAmount, l.SpecificUnit,
                     l.ValidFrom, l.ValidTo, l.CertificateRequired, l.Note,
                 }).ToList();
+            case "trade-mode-ports":
+                return CsvFiles.Read(reader, file, "trade_mode", "port", "note")
+                    .Select(r => new object?[] { r.Required("trade_mode"), r.Required("port"), r.Optional("note") }).ToList();
+            case "risk-rules":
+                return RiskParsers.Rules(reader, file).Select(x => new object?[]
+                {
+                    x.Id, x.Description, x.Lane.ToString().ToLowerInvariant(), x.Origin, x.HsPrefix, x.Declarant,
+                    x.PreferenceClaimed is { } p ? (p ? "true" : "false") : null, x.ValuePerKgBelowMinShare, x.MinDiscrepancies, x.ValidFrom, x.ValidTo,
+                }).ToList();
+            case "lane-settings":
+                RiskParsers.Settings(CsvFiles.Read(new StringReader(content), file, "name", "value", "note").Select(r => (r.Required("name"), r.Required("value"))), file);
+                return CsvFiles.Read(reader, file, "name", "value", "note")
+                    .Select(r => new object?[] { r.Required("name"), CsvFiles.ParseDecimal(r.Required("value"), file, r.Line, "value"), r.Optional("note") }).ToList();
+            case "value-bounds":
+                return CsvFiles.Read(reader, file, "heading", "min_cny_per_kg", "max_cny_per_kg", "note")
+                    .Select(r => new object?[] { r.Required("heading"), CsvFiles.ParseDecimal(r.Required("min_cny_per_kg"), file, r.Line, "min_cny_per_kg"), CsvFiles.ParseDecimal(r.Required("max_cny_per_kg"), file, r.Line, "max_cny_per_kg"), r.Optional("note") }).ToList();
             case "tariff-policy":
                 return ReferenceParsers.TariffPolicy(reader, file).Values.Select(v => new object?[] { v.Name, v.ValidFrom, v.Value, v.Source }).ToList();
             default:
@@ -223,6 +249,20 @@ public sealed class ReferenceStore(Database db)
             r => new PolicyValue(r.GetString(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetString(3))).ToList());
     }
 
+    /// <summary>Everything lodging needs besides the reference snapshot: tariff, policy, validation and risk data.</summary>
+    public LodgingData LoadLodgingData()
+    {
+        using var conn = db.OpenConnection();
+        var tradeModePorts = Sql.Query(conn, null, "SELECT trade_mode, port FROM trade_mode_port", r => (r.GetString(0), r.GetString(1))).ToList()
+            .GroupBy(x => x.Item1).Select(g => new TradeModePorts(g.Key, g.Select(x => x.Item2).ToHashSet(StringComparer.Ordinal))).ToList();
+        var bounds = Sql.Query(conn, null, "SELECT heading, min_cny_per_kg, max_cny_per_kg FROM value_bounds", r => new ValueBounds(r.GetString(0), r.GetDecimal(1), r.GetDecimal(2))).ToList();
+        var rules = Sql.Query(conn, null, "SELECT rule_id, description, lane, origin, hs_prefix, declarant, preference_claimed, value_per_kg_below_min_share, min_discrepancies, valid_from, valid_to FROM risk_rule ORDER BY rule_id",
+            r => new RiskRule(r.GetString(0), r.GetString(1), RiskParsers.ParseLane(r.GetString(2), "stored"), r.NullableString(3), r.NullableString(4), r.NullableString(5),
+                r.NullableString(6) is { } p ? p == "true" : null, r.NullableDecimal(7), r.IsDBNull(8) ? null : r.GetInt32(8), r.GetFieldValue<DateOnly>(9), r.NullableDate(10))).ToList();
+        var settings = RiskParsers.Settings(Sql.Query(conn, null, "SELECT name, value FROM lane_setting", r => (r.GetString(0), Decimals.Normalize(r.GetDecimal(1)).ToString(CultureInfo.InvariantCulture))).ToList(), "stored");
+        return new LodgingData(LoadSchedule(), LoadPolicy(), tradeModePorts, bounds, rules, settings);
+    }
+
     private static string Text(decimal? d) => d is { } v ? Decimals.Normalize(v).ToString(CultureInfo.InvariantCulture) : "";
 
     /// <summary>What is loaded: kind, version, rows, source, time.</summary>
@@ -233,3 +273,12 @@ public sealed class ReferenceStore(Database db)
             r => (r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4))).ToList();
     }
 }
+
+/// <summary>The tariff, policy, validation and risk data that lodging uses, read once.</summary>
+public sealed record LodgingData(
+    TariffSchedule Schedule,
+    TariffPolicySet Policy,
+    IReadOnlyList<TradeModePorts> TradeModePorts,
+    IReadOnlyList<ValueBounds> ValueBounds,
+    IReadOnlyList<RiskRule> RiskRules,
+    LaneSettings LaneSettings);

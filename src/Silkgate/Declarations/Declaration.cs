@@ -15,7 +15,9 @@ public enum DeclarationState
     UnderControl,
     Assessed,
     Paid,
+    Guaranteed,
     Released,
+    PostClearanceAudit,
     Rejected,
     Cancelled,
 }

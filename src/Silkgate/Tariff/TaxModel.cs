@@ -12,7 +12,8 @@ public sealed record TaxableItem(
     string? Unit = null,
     decimal? NetMassKg = null,
     string? Preference = null,
-    string? CertificateOfOrigin = null);
+    string? CertificateOfOrigin = null,
+    string? Description = null);
 
 /// <summary>A declaration as the tariff engine sees it (the `tariff calc` JSON).</summary>
 public sealed record TaxableDeclaration(
