@@ -17,11 +17,11 @@ public sealed record RiskTrainingOptions
     /// <summary>Folds of the out-of-fold target encoding of the training rows.</summary>
     [JsonPropertyName("folds")] public int Folds { get; init; } = 5;
 
-    [JsonPropertyName("trees")] public int Trees { get; init; } = 400;
+    [JsonPropertyName("trees")] public int Trees { get; init; } = 200;
 
     [JsonPropertyName("leaves")] public int Leaves { get; init; } = 31;
 
-    [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 0.05;
+    [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 0.1;
 
     [JsonPropertyName("min_leaf_rows")] public int MinLeafRows { get; init; } = 20;
 

@@ -22,6 +22,13 @@ internal sealed class TreeEnsemble
 
     private readonly Tree[] _trees;
 
+    /// <summary>All trees' nodes in one array, for scoring: children ≥ 0 index it, children &lt; 0 are ~leaf in <see cref="_leaves"/>.</summary>
+    private readonly Node[] _nodes;
+    private readonly double[] _leaves;
+    private readonly int[] _roots;
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
+
     /// <summary>Platt calibration: probability = 1 / (1 + exp(Slope · raw + Offset)).</summary>
     public double Slope { get; }
 
@@ -37,6 +44,21 @@ internal sealed class TreeEnsemble
         Bias = bias;
         Slope = slope;
         Offset = offset;
+        var nodes = new List<Node>();
+        var leaves = new List<double>();
+        _roots = new int[trees.Length];
+        for (var t = 0; t < trees.Length; t++)
+        {
+            var tree = trees[t];
+            int nodeBase = nodes.Count, leafBase = leaves.Count;
+            int Map(int child) => child >= 0 ? nodeBase + child : ~(leafBase + ~child);
+            for (var n = 0; n < tree.Feature.Length; n++)
+                nodes.Add(new Node(tree.Feature[n], tree.Threshold[n], Map(tree.Left[n]), Map(tree.Right[n])));
+            leaves.AddRange(tree.Leaf);
+            _roots[t] = tree.Feature.Length == 0 ? ~leafBase : nodeBase;
+        }
+        _nodes = [.. nodes];
+        _leaves = [.. leaves];
     }
 
     /// <summary>Copies ML.NET's ensemble; node values come from routing <paramref name="training"/> through it.</summary>
@@ -137,8 +159,17 @@ internal sealed class TreeEnsemble
     public double Raw(ReadOnlySpan<float> x)
     {
         var s = Bias;
-        foreach (var tree in _trees)
-            s += tree.Leaf[LeafOf(tree, x)];
+        var nodes = _nodes.AsSpan();
+        foreach (var root in _roots)
+        {
+            var node = root;
+            while (node >= 0)
+            {
+                ref readonly var n = ref nodes[node];
+                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
+            }
+            s += _leaves[~node];
+        }
         return s;
     }
 
