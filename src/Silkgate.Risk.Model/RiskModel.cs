@@ -170,7 +170,11 @@ public sealed class RiskModel
         var x = new float[FeatureSpace.Count];
         _features.Compute(declaration, x);
         var contributions = new double[x.Length];
-        (x[FeatureSpace.PairCountIndex] == 0 ? _fraudNovel : _fraud).Contributions(x, contributions);
+        var trees = x[FeatureSpace.PairCountIndex] == 0 ? _fraudNovel : _fraud;
+        trees.Contributions(x, contributions);
+        // Raw score units to log-odds: the Platt calibration is log-odds = -(slope · raw + offset).
+        for (var i = 0; i < contributions.Length; i++)
+            contributions[i] *= -trees.Slope;
         return Enumerable.Range(0, x.Length)
             .Where(i => contributions[i] > 0)
             .OrderByDescending(i => contributions[i]).ThenBy(i => i)
