@@ -325,6 +325,12 @@ internal sealed class FeatureSpace
         }
     }
 
+    private static int Length(BinaryReader r)
+    {
+        var n = r.ReadInt32();
+        return n is >= 0 and <= 100_000_000 ? n : throw new InvalidDataException("a table length is out of range");
+    }
+
     public static FeatureSpace Read(BinaryReader r)
     {
         if (r.ReadString() != Magic || r.ReadInt32() != Count)
@@ -337,7 +343,7 @@ internal sealed class FeatureSpace
         var tables = new Dictionary<ulong, Stat>[tableCount];
         for (var t = 0; t < tableCount; t++)
         {
-            var n = r.ReadInt32();
+            var n = Length(r);
             var table = new Dictionary<ulong, Stat>(n);
             for (var j = 0; j < n; j++)
                 table[r.ReadUInt64()] = new Stat { N = r.ReadInt32(), Fraud = r.ReadInt32(), Critical = r.ReadInt32() };
@@ -352,7 +358,7 @@ internal sealed class FeatureSpace
             sets[s] = new Dictionary<ulong, Norm>[levels];
             for (var g = 0; g < levels; g++)
             {
-                var n = r.ReadInt32();
+                var n = Length(r);
                 var norms = new Dictionary<ulong, Norm>(n);
                 for (var j = 0; j < n; j++)
                     norms[r.ReadUInt64()] = new Norm(r.ReadSingle(), r.ReadSingle(), r.ReadInt32());

@@ -23,9 +23,9 @@ public sealed record RiskReason(string Feature, string Meaning, double Value, do
 /// <summary>Where a model came from and how it did on validation: stored in the model file as meta.json.</summary>
 public sealed record RiskModelInfo
 {
-    [JsonPropertyName("format")] public string Format { get; init; } = RiskModel.FormatName;
+    [JsonPropertyName("format")] public string Format { get; init; } = "";
 
-    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = RiskModel.FormatVersion;
+    [JsonPropertyName("format_version")] public int FormatVersion { get; init; }
 
     [JsonPropertyName("trainer")] public string Trainer { get; init; } = "";
 
@@ -272,7 +272,8 @@ public sealed class RiskModel
             });
             return new RiskModel(features, fraud, fraudNovel, critical, info, reference);
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or EndOfStreamException or NotSupportedException)
+        catch (Exception e) when (e is InvalidDataException or JsonException or IOException or NotSupportedException
+                                       or FormatException or ArgumentException or OverflowException)
         {
             throw Bad(path, e.Message);
         }

@@ -93,6 +93,8 @@ public static class RiskTrainer
         log?.Invoke($"critical fraud model: {critical.TreeCount} trees ({clock.Elapsed.TotalSeconds:0.0} s)");
         var info = new RiskModelInfo
         {
+            Format = RiskModel.FormatName,
+            FormatVersion = RiskModel.FormatVersion,
             Trainer = "ML.NET FastTree (binary, Platt-calibrated): fraud for seen pairs, fraud for new pairs, critical fraud; out-of-fold target encodings",
             SilkgateVersion = typeof(RiskTrainer).Assembly.GetName().Version?.ToString() ?? "",
             TrainedAtUtc = DateTimeOffset.UtcNow,

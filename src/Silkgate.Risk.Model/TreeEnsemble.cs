@@ -244,12 +244,15 @@ internal sealed class TreeEnsemble
         var bias = r.ReadDouble();
         var slope = r.ReadDouble();
         var offset = r.ReadDouble();
-        var trees = new Tree[r.ReadInt32()];
+        var count = r.ReadInt32();
+        if (count is < 0 or > 1_000_000)
+            throw new InvalidDataException("tree count out of range");
+        var trees = new Tree[count];
         for (var i = 0; i < trees.Length; i++)
         {
             var nodes = r.ReadInt32();
             var leaves = r.ReadInt32();
-            if (nodes < 0 || leaves != nodes + 1)
+            if (nodes is < 0 or > 1_000_000 || leaves != nodes + 1)
                 throw new InvalidDataException("a tree's node and leaf counts disagree");
             var t = new Tree
             {

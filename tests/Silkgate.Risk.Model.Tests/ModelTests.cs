@@ -219,6 +219,22 @@ public class ModelTests
     }
 
     [Fact]
+    public void DamagedModelFileIsRefused()
+    {
+        var path = Path.Combine(Sample.Scratch(), "damaged.zip");
+        File.Copy(Sample.ModelFile, path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("fraud.trees")!;
+            entry.Delete();
+            using var s = zip.CreateEntry("fraud.trees").Open();
+            s.Write([1, 2, 3, 4, 5, 6, 7]);
+        }
+        var e = Assert.Throws<SilkgateException>(() => RiskModel.Load(path));
+        Assert.Equal("SG-RISK-008", e.Code);
+    }
+
+    [Fact]
     public void TrainingWithOneClassIsRefused()
     {
         var rows = Sample.Train.Where(r => r.Fraud == 0).ToList();
