@@ -33,7 +33,7 @@ public static class RiskCommands
         var trees = new Option<int>("--trees") { Description = $"Boosted trees of the fraud model (default {defaults.Trees}).", DefaultValueFactory = _ => defaults.Trees };
         var leaves = new Option<int>("--leaves") { Description = $"Leaves per tree (default {defaults.Leaves}).", DefaultValueFactory = _ => defaults.Leaves };
         var rate = new Option<double>("--learning-rate") { Description = $"Learning rate (default {defaults.LearningRate}).", DefaultValueFactory = _ => defaults.LearningRate };
-        var cmd = new Command("train", "Train a fraud and a critical fraud model (ML.NET FastTree) and write the model file.") { train, valid, output, seed, trees, leaves, rate };
+        var cmd = new Command("train", "Train the fraud models (seen pairs, new pairs) and the critical fraud model (ML.NET FastTree) and write the model file.") { train, valid, output, seed, trees, leaves, rate };
         cmd.SetAction(parse =>
         {
             var options = defaults with
@@ -72,9 +72,15 @@ public static class RiskCommands
             var rows = RiskCsv.Read(parse.GetValue(test)!, requireLabels: true);
             var report = m.Evaluate(rows);
             if (parse.GetValue(format) == "json")
+            {
                 ctx.Out.WriteLine(JsonSerializer.Serialize(Json(report), JsonOptions));
+            }
             else
+            {
+                var t = m.Info.Train;
+                ctx.Out.WriteLine($"model: format {m.Info.FormatVersion}, seed {m.Info.Seed}, trained on {t?.File} ({t?.Rows} rows, sha256 {t?.Sha256[..Math.Min(12, t.Sha256.Length)]}) at {m.Info.TrainedAtUtc:yyyy-MM-dd HH:mm} UTC");
                 WriteText(ctx.Out, report);
+            }
             return 0;
         });
         return cmd;
@@ -125,7 +131,7 @@ public static class RiskCommands
         var model = new Option<string>("--model") { Description = "Model file written by `risk train`.", Required = true };
         var file = new Argument<string>("FILE.csv") { Description = "Declarations CSV to score repeatedly (parsed once, outside the timing)." };
         var seconds = new Option<double>("--seconds") { Description = "How long to keep scoring (default 3).", DefaultValueFactory = _ => 3.0 };
-        var cmd = new Command("bench", "Scoring throughput: declarations per second, features and both models, one thread.") { model, file, seconds };
+        var cmd = new Command("bench", "Scoring throughput: declarations per second, features and all three ensembles, one thread.") { model, file, seconds };
         cmd.SetAction(parse =>
         {
             var m = RiskModel.Load(parse.GetValue(model)!);
