@@ -71,7 +71,8 @@ public sealed class TariffSchedule
 
     /// <summary>The candidate groups for a code of 4 to 10 digits.</summary>
     public CompiledCode Compile(string hsCode) =>
-        _compiled.TryGetValue(PrefixKey(hsCode, hsCode.Length), out var hit) ? hit : _compiled.GetOrAdd(PrefixKey(hsCode, hsCode.Length), _ => Build(hsCode));
+        // The static factory with explicit state keeps the hit path free of closure allocations.
+        _compiled.GetOrAdd(PrefixKey(hsCode, hsCode.Length), static (_, state) => state.Schedule.Build(state.Code), (Schedule: this, Code: hsCode));
 
     private CompiledCode Build(string code)
     {
