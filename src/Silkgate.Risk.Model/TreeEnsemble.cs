@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML.Trainers.FastTree;
 
 namespace Silkgate.Risk.Model;
@@ -59,7 +61,11 @@ internal sealed class TreeEnsemble
         }
         _nodes = [.. nodes];
         _leaves = [.. leaves];
+        _featureCount = nodes.Count == 0 ? 0 : nodes.Max(n => n.Feature) + 1;
     }
+
+    /// <summary>One more than the highest feature index any split reads.</summary>
+    private readonly int _featureCount;
 
     /// <summary>Copies ML.NET's ensemble; node values come from routing <paramref name="training"/> through it.</summary>
     public static TreeEnsemble From(RegressionTreeEnsemble ensemble, double slope, double offset, IReadOnlyList<float[]> training)
@@ -158,17 +164,22 @@ internal sealed class TreeEnsemble
     /// <summary>The raw (uncalibrated) score: bias plus every tree's leaf.</summary>
     public double Raw(ReadOnlySpan<float> x)
     {
+        if (x.Length < _featureCount)
+            throw new ArgumentException($"expected {_featureCount} features, got {x.Length}", nameof(x));
+        // Indexes were validated when the ensemble was built or read: walk without bounds checks.
         var s = Bias;
-        var nodes = _nodes.AsSpan();
+        ref var node0 = ref MemoryMarshal.GetArrayDataReference(_nodes);
+        ref var leaf0 = ref MemoryMarshal.GetArrayDataReference(_leaves);
+        ref var x0 = ref MemoryMarshal.GetReference(x);
         foreach (var root in _roots)
         {
             var node = root;
             while (node >= 0)
             {
-                ref readonly var n = ref nodes[node];
-                node = x[n.Feature] <= n.Threshold ? n.Left : n.Right;
+                ref readonly var n = ref Unsafe.Add(ref node0, node);
+                node = Unsafe.Add(ref x0, n.Feature) <= n.Threshold ? n.Left : n.Right;
             }
-            s += _leaves[~node];
+            s += Unsafe.Add(ref leaf0, ~node);
         }
         return s;
     }
