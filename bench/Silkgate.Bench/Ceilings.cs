@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+using Silkgate.Common;
+using Silkgate.Declarations;
+using Silkgate.Reference;
+using Silkgate.Storage;
+using Silkgate.Storage.Declarations;
+
+namespace Silkgate.Bench;
+
+/// <summary>One row of declaration_item with its storage types (what DeclarationWriter stores for an item).</summary>
+internal readonly record struct ItemRow(
+    string EnterpriseId, string DeclarationId, int ItemNo, string HsCode, string? Description, string PartnerCountry,
+    decimal? Quantity, string? QuantityUnit, long NetMassG, decimal ValueOriginal, long StatisticalValueFen,
+    string? Preference, string? CertificateOfOrigin, string Flow, DateOnly? ReleaseDate, int? ReleaseMonth,
+    string Port, string TradeMode, bool InZone, bool Ecommerce)
+{
+    public static IEnumerable<ItemRow> Of(Declaration d) => d.Items.Select(i => new ItemRow(
+        d.EnterpriseId, DeclarationWriter.DeclarationIdOf(d), i.ItemNo, i.HsCode, i.Description, i.PartnerCountry,
+        i.Quantity, i.QuantityUnit, Mass.ToGrams(i.NetMassKg), i.ValueOriginal, Money.ToFen(i.StatisticalValueCny),
+        i.Preference, i.CertificateOfOrigin, DeclarationWriter.FlowName(d.Flow), d.ReleaseDate,
+        d.ReleaseDate is { } r ? YearMonth.Of(r).Key : null, d.Port, d.TradeMode, d.InZone, d.Ecommerce));
+}
+
+/// <summary>
+/// Measurement 3: the raw ceilings. N item rows (the generated items, same values as the importer stores) go into
+/// a scratch table <c>bench_item</c> that is a copy of declaration_item — same columns, types, primary key and
+/// index — in a fresh migrated database. SQLite: one prepared INSERT reused, one transaction per batch of the
+/// importer's size, the connection of Database.OpenConnection (WAL, synchronous=NORMAL). PostgreSQL: binary COPY
+/// with typed writes, one COPY and transaction per batch. Only the database work is timed: the rows of each
+/// batch are built before its clock starts.
+/// </summary>
+internal static class Ceilings
+{
+    public const string Table = "bench_item";
+
+    public static double Sqlite(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems, string? pragma = null)
+    {
+        db.Migrate();
+        using var conn = (SqliteConnection)db.OpenConnection();
+        if (pragma is not null)
+            Sql.Exec(conn, null, pragma);
+        var ddl = Sql.Query(conn, null, "SELECT sql FROM sqlite_master WHERE tbl_name = 'declaration_item' AND sql IS NOT NULL ORDER BY type DESC", r => r.GetString(0)).ToList();
+        foreach (var statement in ddl)
+            Sql.Exec(conn, null, statement.Replace("declaration_item", Table, StringComparison.Ordinal).Replace("ix_item_", "ix_bench_", StringComparison.Ordinal));
+
+        var columns = DeclarationWriter.ItemColumns;
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = $"INSERT INTO {Table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+        var p = columns.Select((_, i) => cmd.Parameters.Add(new SqliteParameter("@p" + i, DBNull.Value))).ToArray();
+        ImportBench.Quiesce(db);
+        var sw = new Stopwatch();
+        foreach (var batch in generator.Batches(items, reference, batchItems))
+        {
+            var rows = batch.SelectMany(ItemRow.Of).ToList();
+            sw.Start();
+            using (var tx = conn.BeginTransaction())
+            {
+                cmd.Transaction = tx;
+                foreach (var r in rows)
+                {
+                    p[0].Value = r.EnterpriseId;
+                    p[1].Value = r.DeclarationId;
+                    p[2].Value = r.ItemNo;
+                    p[3].Value = r.HsCode;
+                    p[4].Value = (object?)r.Description ?? DBNull.Value;
+                    p[5].Value = r.PartnerCountry;
+                    p[6].Value = r.Quantity is { } q ? q : DBNull.Value;
+                    p[7].Value = (object?)r.QuantityUnit ?? DBNull.Value;
+                    p[8].Value = r.NetMassG;
+                    p[9].Value = r.ValueOriginal;
+                    p[10].Value = r.StatisticalValueFen;
+                    p[11].Value = (object?)r.Preference ?? DBNull.Value;
+                    p[12].Value = (object?)r.CertificateOfOrigin ?? DBNull.Value;
+                    p[13].Value = r.Flow;
+                    p[14].Value = r.ReleaseDate is { } d ? d : DBNull.Value;
+                    p[15].Value = r.ReleaseMonth is { } m ? m : DBNull.Value;
+                    p[16].Value = r.Port;
+                    p[17].Value = r.TradeMode;
+                    p[18].Value = r.InZone;
+                    p[19].Value = r.Ecommerce;
+                    cmd.ExecuteNonQuery();
+                }
+                tx.Commit();
+            }
+            sw.Stop();
+        }
+        Check(conn, items);
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    public static double Postgres(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems)
+    {
+        db.Migrate();
+        using var conn = (NpgsqlConnection)db.OpenConnection();
+        Sql.Exec(conn, null, $"CREATE TABLE {Table} (LIKE declaration_item INCLUDING ALL)");
+        var copy = $"COPY {Table} ({string.Join(", ", DeclarationWriter.ItemColumns)}) FROM STDIN (FORMAT BINARY)";
+        ImportBench.Quiesce(db);
+        var sw = new Stopwatch();
+        foreach (var batch in generator.Batches(items, reference, batchItems))
+        {
+            var rows = batch.SelectMany(ItemRow.Of).ToList();
+            sw.Start();
+            using (var tx = conn.BeginTransaction())
+            {
+                using (var w = conn.BeginBinaryImport(copy))
+                {
+                    foreach (var r in rows)
+                    {
+                        w.StartRow();
+                        w.Write(r.EnterpriseId, NpgsqlDbType.Varchar);
+                        w.Write(r.DeclarationId, NpgsqlDbType.Varchar);
+                        w.Write(r.ItemNo, NpgsqlDbType.Integer);
+                        w.Write(r.HsCode, NpgsqlDbType.Varchar);
+                        Text(w, r.Description);
+                        w.Write(r.PartnerCountry, NpgsqlDbType.Varchar);
+                        if (r.Quantity is { } q)
+                            w.Write(q, NpgsqlDbType.Numeric);
+                        else
+                            w.WriteNull();
+                        Text(w, r.QuantityUnit);
+                        w.Write(r.NetMassG, NpgsqlDbType.Bigint);
+                        w.Write(r.ValueOriginal, NpgsqlDbType.Numeric);
+                        w.Write(r.StatisticalValueFen, NpgsqlDbType.Bigint);
+                        Text(w, r.Preference);
+                        Text(w, r.CertificateOfOrigin);
+                        w.Write(r.Flow, NpgsqlDbType.Varchar);
+                        if (r.ReleaseDate is { } d)
+                            w.Write(d, NpgsqlDbType.Date);
+                        else
+                            w.WriteNull();
+                        if (r.ReleaseMonth is { } m)
+                            w.Write(m, NpgsqlDbType.Integer);
+                        else
+                            w.WriteNull();
+                        w.Write(r.Port, NpgsqlDbType.Varchar);
+                        w.Write(r.TradeMode, NpgsqlDbType.Varchar);
+                        w.Write(r.InZone, NpgsqlDbType.Boolean);
+                        w.Write(r.Ecommerce, NpgsqlDbType.Boolean);
+                    }
+                    w.Complete();
+                }
+                tx.Commit();
+            }
+            sw.Stop();
+        }
+        Check(conn, items);
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    private static void Text(NpgsqlBinaryImporter w, string? value)
+    {
+        if (value is null)
+            w.WriteNull();
+        else
+            w.Write(value, NpgsqlDbType.Varchar);
+    }
+
+    private static void Check(System.Data.Common.DbConnection conn, long items)
+    {
+        var count = Sql.Scalar<long>(conn, null, $"SELECT count(*) FROM {Table}");
+        if (count != items)
+            throw new InvalidOperationException($"ceiling table has {count} rows, expected {items}");
+    }
+}

@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Silkgate.Bench;
+using Silkgate.Storage;
+using Silkgate.Storage.Import;
+using Silkgate.Storage.Reference;
+
+// Silkgate.Bench: import and query throughput of the product against baselines measured in the same run
+// (docs/performance.md). Sections: 1 KCS train file import, 2 generated file import, 3 raw ceilings, the
+// importer/ceiling ratios and (below 50 %) a stage profile, 4 statistics query with DuckDB for comparison.
+
+var options = BenchOptions.Parse(args);
+if (options is null)
+    return args.Contains("--help") || args.Contains("-h") ? 0 : 2;
+
+var report = new Report();
+var failures = 0;
+report.DescribeMachine(options);
+Directory.CreateDirectory(options.Work);
+report.Environment("work folder", $"{options.Work} ({Scratch.MegaBytes(new DriveInfo(options.Work).AvailableFreeSpace) / 1024:F1} GiB free at start)");
+using (var probe = new SqliteConnection("Data Source=:memory:"))
+{
+    probe.Open();
+    using var cmd = probe.CreateCommand();
+    cmd.CommandText = "SELECT sqlite_version()";
+    report.Environment("SQLite", $"{cmd.ExecuteScalar()} (Microsoft.Data.Sqlite; WAL, synchronous=NORMAL as Database.OpenConnection)");
+}
+
+var root = Scratch.RepositoryRoot();
+report.Environment("source", Scratch.GitState(root));
+using var scratch = new Scratch(options, report);
+if (options.Postgres)
+{
+    report.Environment("PostgreSQL", scratch.PostgresVersion() ?? "?");
+}
+else
+{
+    report.Environment("PostgreSQL", "skipped (no --pg given)");
+    report.Log("PostgreSQL skipped: no --pg connection string given");
+}
+report.Log($"N = {Report.Count(options.Items)} items, work folder {options.Work}");
+
+// Runs one measurement; a failure is reported and the run goes on with the next one.
+bool Step(string section, string what, Action action)
+{
+    try
+    {
+        action();
+        return true;
+    }
+    catch (Exception e)
+    {
+        failures++;
+        report.Add(section, what, "FAILED", "", e.GetType().Name + ": " + e.Message);
+        Console.Error.WriteLine(e);
+        return false;
+    }
+}
+
+// 1. The KCS train file (a copy in the work folder: the importer writes its rejects file beside the input).
+if (options.RunsImports)
+{
+    const string section = "1 KCS train file";
+    var kcs = scratch.File("df_syn_train_eng.csv");
+    File.Copy(Path.Combine(root, "data", "customs-declarations", "df_syn_train_eng.csv"), kcs, overwrite: true);
+    var kcsMapping = ColumnMapping.Load("kcs-synthetic");
+    Step(section, "importer, SQLite", () =>
+    {
+        var db = scratch.FreshSqlite("kcs.db");
+        ImportBench.Run(report, section, "SQLite", db, kcs, kcsMapping);
+        report.Add(section, "  fixed cost per Import call, SQLite", Report.Seconds(ImportBench.FixedCost(db)), "", "EnsureLoaded + Load on a loaded database (median of 3), inside the figure above");
+        Scratch.DeleteSqlite(db.Display);
+    });
+    if (options.Postgres)
+    {
+        Step(section, "importer, PostgreSQL", () =>
+        {
+            var db = scratch.FreshPostgres("kcs");
+            ImportBench.Run(report, section, "PostgreSQL", db, kcs, kcsMapping);
+            report.Add(section, "  fixed cost per Import call, PostgreSQL", Report.Seconds(ImportBench.FixedCost(db)), "", "EnsureLoaded + Load on a loaded database (median of 3), inside the figure above");
+            scratch.DropPostgres(db);
+        });
+    }
+}
+
+// 2. The generated Kashgar-like file of N items.
+const string gen = "2 generated file";
+var generator = KashgarGenerator.Create(options.Seed);
+var csv = scratch.File($"kashgar-{options.Items}.csv");
+var mappingPath = scratch.File("kashgar-bench.json");
+File.WriteAllText(mappingPath, KashgarGenerator.MappingJson);
+var mapping = ColumnMapping.Load(mappingPath);
+var genWatch = Stopwatch.StartNew();
+var csvBytes = generator.WriteCsv(csv, options.Items);
+genWatch.Stop();
+report.Add(gen, "generator (writes the CSV; not a product figure)", Report.Rate(options.Items, genWatch.Elapsed.TotalSeconds), "",
+    $"{Scratch.MegaBytes(csvBytes):F0} MB, {generator.PartnerCount} partners, {generator.HsCount} HS subheadings, seed {options.Seed}");
+
+Database? genSqlite = null, genPg = null;
+ImportRun? importSqlite = null, importPg = null;
+Step(gen, "importer, SQLite", () =>
+{
+    genSqlite = scratch.FreshSqlite("generated.db");
+    importSqlite = ImportBench.Run(report, gen, "SQLite", genSqlite, csv, mapping);
+    report.Add(gen, "SQLite database size", $"{Scratch.MegaBytes(Scratch.SqliteSize(genSqlite.Display)):F0} MB");
+});
+if (options.Postgres)
+{
+    Step(gen, "importer, PostgreSQL", () =>
+    {
+        genPg = scratch.FreshPostgres("generated");
+        importPg = ImportBench.Run(report, gen, "PostgreSQL", genPg, csv, mapping);
+        using var conn = genPg.OpenConnection();
+        report.Add(gen, "PostgreSQL database size", $"{Scratch.MegaBytes(Sql.Scalar<long>(conn, null, "SELECT pg_database_size(current_database())")):F0} MB");
+    });
+}
+foreach (var run in new[] { importSqlite, importPg })
+{
+    if (run is not null && (run.Result.Rejects.Count > 0 || run.StoredItems != options.Items))
+    {
+        failures++;
+        report.Add(gen, $"check, {run.Label}", "FAILED", "", $"expected {options.Items} items stored and no rejects; got {run.StoredItems} stored, first reject: {(run.Result.Rejects.Count > 0 ? run.Result.Rejects[0] : null)}");
+    }
+}
+
+// 3. Raw ceilings and the importer/ceiling ratios.
+var batchItems = genSqlite is null ? 20_000 : new DeclarationImporter(genSqlite, TimeProvider.System).BatchItems;
+var reference = genSqlite is null ? null : new ReferenceStore(genSqlite).Load();
+var below = false;
+if (options.RunsImports && genSqlite is not null && reference is not null)
+{
+    const string section = "3 raw ceiling";
+    const string note = "the importer also parses and validates the CSV (twice: a first pass finds split declarations) and writes one declaration header row per declaration";
+    var declarations = importSqlite?.Result.Imported ?? 0;
+
+    void Ratio(string db, ImportRun? import, double ceilingSeconds)
+    {
+        if (import is null)
+            return;
+        var ratio = import.ItemsPerSecond / (options.Items / ceilingSeconds);
+        below |= ratio < 0.5;
+        report.Add(section, $"{db}: importer / ceiling", Report.Percent(ratio), ratio >= 0.5 ? "target ≥ 50 % met" : "target ≥ 50 % NOT met",
+            $"{note} ({Report.Count(declarations)} headers for {Report.Count(options.Items)} items)");
+    }
+
+    Step(section, "SQLite ceiling", () =>
+    {
+        var db = scratch.FreshSqlite("ceiling.db");
+        var seconds = Ceilings.Sqlite(db, generator, reference, options.Items, batchItems);
+        report.Add(section, $"SQLite: one prepared INSERT, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, seconds), "",
+            $"{Report.Seconds(seconds)}; copy of declaration_item (same PK and index)");
+        Scratch.DeleteSqlite(db.Display);
+        Ratio("SQLite", importSqlite, seconds);
+    });
+    if (options.Postgres)
+    {
+        Step(section, "PostgreSQL ceiling", () =>
+        {
+            var db = scratch.FreshPostgres("ceiling");
+            var seconds = Ceilings.Postgres(db, generator, reference, options.Items, batchItems);
+            report.Add(section, $"PostgreSQL: binary COPY (typed), {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, seconds), "",
+                $"{Report.Seconds(seconds)}; LIKE declaration_item INCLUDING ALL (same PK and index, no FK)");
+            scratch.DropPostgres(db);
+            Ratio("PostgreSQL", importPg, seconds);
+        });
+    }
+}
+
+// 4. The statistics query: trade value by partner and month over the whole period.
+if (options.RunsQueries && genSqlite is not null)
+{
+    const string section = "4 stats query";
+    QueryRun? sqliteRun = null;
+    Step(section, "SQLite", () =>
+    {
+        sqliteRun = QueryBench.Stats(genSqlite, "SQLite");
+        report.Add(section, "StatsQueryRunner, SQLite (median of 5)", Report.Seconds(sqliteRun.MedianSeconds),
+            sqliteRun.MedianSeconds <= 2 ? "target ≤ 2 s met" : "target ≤ 2 s NOT met",
+            $"{sqliteRun.Groups} groups; runs {sqliteRun.RunsText}");
+        report.Add(section, "  SQLite query plan", "", "", QueryBench.ExplainSqlite(genSqlite, QueryBench.RunnerSql));
+    });
+    if (sqliteRun is not null && (sqliteRun.MedianSeconds > 2 || options.Profile == true))
+    {
+        // Why: the runner's SQL alone, forced to a full scan, and with a covering index (built, timed, dropped).
+        Step(section, "SQLite variants", () =>
+        {
+            var raw = QueryBench.SqliteSql(genSqlite, "raw", QueryBench.RunnerSql, 3);
+            report.Add(section, "  same SQL on ADO.NET directly (median of 3)", Report.Seconds(raw.MedianSeconds), "", $"runs {raw.RunsText}");
+            var scanSql = QueryBench.RunnerSql.Replace("declaration_item i", "declaration_item i NOT INDEXED", StringComparison.Ordinal);
+            var scan = QueryBench.SqliteSql(genSqlite, "scan", scanSql, 3);
+            report.Add(section, "  same SQL, NOT INDEXED (median of 3)", Report.Seconds(scan.MedianSeconds), "",
+                $"plan: {QueryBench.ExplainSqlite(genSqlite, scanSql)}; runs {scan.RunsText}");
+            var (build, plan, covered) = QueryBench.WithCoveringIndex(genSqlite, () => QueryBench.Stats(genSqlite, "covering"));
+            report.Add(section, "  StatsQueryRunner with a covering index (median of 5)", Report.Seconds(covered.MedianSeconds),
+                covered.MedianSeconds <= 2 ? "≤ 2 s" : "> 2 s",
+                $"index {QueryBench.CoveringIndex} built in {Report.Seconds(build)}, then dropped; plan: {plan}; {covered.Groups} groups; runs {covered.RunsText}");
+        });
+    }
+    QueryRun? pgRun = null;
+    if (genPg is not null)
+    {
+        Step(section, "PostgreSQL", () =>
+        {
+            pgRun = QueryBench.Stats(genPg, "PostgreSQL");
+            var same = sqliteRun is null ? "" : pgRun.Groups == sqliteRun.Groups && pgRun.TotalFen == sqliteRun.TotalFen ? "; same groups and total as SQLite" : "; DIFFERS from SQLite";
+            if (same.Contains("DIFFERS", StringComparison.Ordinal))
+                failures++;
+            report.Add(section, "StatsQueryRunner, PostgreSQL (median of 5)", Report.Seconds(pgRun.MedianSeconds),
+                sqliteRun is null ? "" : $"SQLite/PostgreSQL {sqliteRun.MedianSeconds / pgRun.MedianSeconds:F2}×",
+                $"{pgRun.Groups} groups{same}; runs {pgRun.RunsText}");
+        });
+    }
+    Step(section, "DuckDB", () =>
+    {
+        var (duck, loadSeconds, rows) = QueryBench.LoadDuckDb(genSqlite);
+        using (duck)
+        {
+            report.Environment("DuckDB", $"{duck.ServerVersion} (DuckDB.NET.Data.Full, in-memory, default threads)");
+            report.Add(section, "DuckDB load (appender, from SQLite; not query time)", Report.Seconds(loadSeconds), Report.Rate(rows, loadSeconds), $"{Report.Count(rows)} rows");
+            var duckRun = QueryBench.DuckDb(duck);
+            var check = sqliteRun is null
+                ? ""
+                : duckRun.Groups == sqliteRun.Groups && duckRun.TotalFen == sqliteRun.TotalFen
+                    ? "; same groups and total as SQLite"
+                    : $"; DIFFERS from SQLite ({sqliteRun.Groups} groups, total {sqliteRun.TotalFen} fen)";
+            if (check.Contains("DIFFERS", StringComparison.Ordinal))
+                failures++;
+            report.Add(section, "DuckDB GROUP BY partner, month (median of 5)", Report.Seconds(duckRun.MedianSeconds),
+                sqliteRun is null ? "" : $"SQLite/DuckDB {sqliteRun.MedianSeconds / duckRun.MedianSeconds:F1}×",
+                $"{duckRun.Groups} groups, total {Report.Count(duckRun.TotalFen)} fen{check}; runs {duckRun.RunsText}");
+        }
+    });
+}
+
+// 5. Where the importer's time goes: run when an importer/ceiling ratio is below 50 % (or with --profile).
+if (options.RunsImports && genSqlite is not null && reference is not null && (options.Profile ?? below))
+{
+    const string prof = "5 importer stages";
+    var p = options.ProfileItems;
+    var pLabel = p == options.Items ? "" : $" (first {Report.Count(p)} items)";
+    report.Log(below ? "an importer/ceiling ratio is below 50 %: timing the importer's stages" : "--profile: timing the importer's stages");
+
+    double Stage(string what, long items, Func<double> measure, string detail)
+    {
+        var seconds = 0.0;
+        Step(prof, what, () =>
+        {
+            seconds = measure();
+            report.Add(prof, what, Report.Seconds(seconds), Report.Rate(items, seconds), detail);
+        });
+        return seconds;
+    }
+
+    // Parsing and validation, on the whole file.
+    var n = options.Items;
+    Stage("read lines only (StreamReader)", n, () => ImportProfile.ReadLines(csv), "I/O and UTF-8 decoding floor");
+    var csvPass = Stage("CSV pass (CsvFiles.Read, id only)", n, () => ImportProfile.CsvPass(csv, mapping, allFields: false), "the importer does this twice (split-declaration pass + main pass)");
+    var fieldsPass = Stage("CSV pass + every field resolver once", n, () => ImportProfile.CsvPass(csv, mapping, allFields: true), "25 mapping closures per row (dictionary look-up + Trim)");
+    var validate = Stage("validate only (strict import, 1 bad row appended)", n, () => ImportProfile.ValidateOnly(genSqlite, csv, mapping), "both passes + rules + Declaration objects; writes nothing");
+    if (validate > 0 && csvPass > 0 && fieldsPass > 0)
+    {
+        report.Add(prof, "  of which rules + building declarations (derived)", Report.Seconds(validate - csvPass - fieldsPass), "",
+            "validate − CSV pass − (CSV pass + fields)");
+    }
+    if (importSqlite is not null && validate > 0)
+    {
+        report.Add(prof, "validation share of the SQLite import", Report.Percent(validate / importSqlite.Seconds), "",
+            $"validate {Report.Seconds(validate)} of {Report.Seconds(importSqlite.Seconds)}; the rest is the writer");
+    }
+    if (importPg is not null && validate > 0)
+    {
+        report.Add(prof, "validation share of the PostgreSQL import", Report.Percent(validate / importPg.Seconds), "",
+            $"validate {Report.Seconds(validate)} of {Report.Seconds(importPg.Seconds)}; the rest is the writer");
+    }
+
+    // Writing, on the first P items (each stage is a full write into a fresh database).
+    const string bigCache = "PRAGMA cache_size=-262144";
+    void SqliteWrite(string what, Func<Database, double> measure, string detail) =>
+        Stage(what + pLabel, p, () =>
+        {
+            var db = scratch.FreshSqlite("profile.db");
+            var s = measure(db);
+            Scratch.DeleteSqlite(db.Display);
+            return s;
+        }, detail);
+    if (p != n)
+        SqliteWrite("SQLite ceiling", db => Ceilings.Sqlite(db, generator, reference, p, batchItems), "as section 3, on fewer items");
+    SqliteWrite("SQLite writer only (DeclarationWriter.WriteBatch)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
+        "declarations built in memory; headers + items + duplicate check, a transaction per batch");
+    Step(prof, "SQLite writer, statement by statement", () =>
+    {
+        var db = scratch.FreshSqlite("profile.db");
+        var split = WriterPieces.Run(db, generator, reference, p, batchItems);
+        Scratch.DeleteSqlite(db.Display);
+        report.Add(prof, "SQLite writer, statement by statement" + pLabel, Report.Seconds(split.Total), Report.Rate(p, split.Total),
+            $"duplicate check {Report.Seconds(split.Check)}, header rows {Report.Seconds(split.Headers)}, item rows {Report.Seconds(split.Items)}, commit {Report.Seconds(split.Commit)} (copy of the writer's statements)");
+    });
+    SqliteWrite("SQLite ceiling, cache_size 256 MiB", db => Ceilings.Sqlite(db, generator, reference, p, batchItems, bigCache), bigCache + " on the connection");
+    SqliteWrite("SQLite writer only, cache_size 256 MiB", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems, bigCache), bigCache + " on the connection");
+    if (options.Postgres)
+    {
+        void PgWrite(string what, Func<Database, double> measure, string detail) =>
+            Stage(what + pLabel, p, () =>
+            {
+                var db = scratch.FreshPostgres("profile");
+                var s = measure(db);
+                scratch.DropPostgres(db);
+                return s;
+            }, detail);
+        if (p != n)
+            PgWrite("PostgreSQL ceiling", db => Ceilings.Postgres(db, generator, reference, p, batchItems), "as section 3, on fewer items");
+        PgWrite("PostgreSQL writer only (DeclarationWriter.WriteBatch)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
+            "declarations built in memory; headers + items (boxed object?[] rows, Write(object, type)), FK check, a COPY pair per batch");
+        Step(prof, "PostgreSQL writer, statement by statement", () =>
+        {
+            var db = scratch.FreshPostgres("profile");
+            var split = WriterPieces.Run(db, generator, reference, p, batchItems);
+            scratch.DropPostgres(db);
+            report.Add(prof, "PostgreSQL writer, statement by statement" + pLabel, Report.Seconds(split.Total), Report.Rate(p, split.Total),
+                $"duplicate check {Report.Seconds(split.Check)}, header COPY {Report.Seconds(split.Headers)}, item COPY {Report.Seconds(split.Items)}, commit {Report.Seconds(split.Commit)} (copy of the writer's statements)");
+        });
+        PgWrite("PostgreSQL writer only, without the item→declaration FK", db =>
+        {
+            new ReferenceStore(db).EnsureLoaded();
+            using (var conn = db.OpenConnection())
+                Sql.Exec(conn, null, "ALTER TABLE declaration_item DROP CONSTRAINT fk_item_declaration");
+            return ImportProfile.WriterOnly(db, generator, reference, p, batchItems);
+        }, "the same, after ALTER TABLE declaration_item DROP CONSTRAINT fk_item_declaration");
+    }
+}
+
+report.PrintSummary();
+if (failures > 0)
+    Console.WriteLine($"{failures} measurement(s) FAILED; see above.");
+return failures > 0 ? 1 : 0;
