@@ -103,9 +103,6 @@ public static class Lifecycle
         return rule.To;
     }
 
-    public static bool Allows(DeclarationState from, DeclarationAction action, Role role) =>
-        Rules.Any(r => r.From == from && r.Action == action && r.Roles.Contains(role));
-
     public static string StateName(DeclarationState state) => state switch
     {
         DeclarationState.RiskAssessed => "risk_assessed",
