@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
+using Spectre.Console;
+using Silkgate.Common;
 using Silkgate.Statistics;
 using Silkgate.Storage.Reference;
 using Silkgate.Storage.Statistics;
@@ -15,6 +17,7 @@ public static class StatsCommands
     {
         var stats = new Command("stats", "Trade statistics from released declarations (DESIGN.md §9).");
         stats.Subcommands.Add(Query(ctx));
+        stats.Subcommands.Add(Verify(ctx));
         return stats;
     }
 
@@ -48,6 +51,43 @@ public static class StatsCommands
             else
                 WriteCsv(ctx.Out, names, rows);
             return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Verify(CliContext ctx)
+    {
+        var targets = new Option<string>("--targets") { Description = "Published figures (the format of data/published/kashgar-public.csv).", Required = true };
+        var db = CliContext.DbOption();
+        var cmd = new Command("verify", "Recompute every published figure from the released declarations; non-zero exit when any does not match.") { targets, db };
+        cmd.SetAction(parse =>
+        {
+            var path = parse.GetValue(targets)!;
+            if (!File.Exists(path))
+                throw new SilkgateException("SG-IO-001", $"File not found: {path}");
+            IReadOnlyList<PublishedTarget> list;
+            using (var reader = new StreamReader(path))
+                list = TargetVerifier.Read(reader, Path.GetFileName(path));
+            var database = CliContext.Db(parse, db);
+            var store = new ReferenceStore(database);
+            store.EnsureLoaded();
+            var checks = TargetVerifier.Verify(list, new StatsQueryRunner(database), store.Load());
+            var table = new Table().AddColumns("id", "measure", "scope", "period", "relation", "published", "computed", "match");
+            foreach (var c in checks)
+            {
+                var t = c.Target;
+                table.AddRow(t.Id, t.Measure, t.Scope.ToString(), $"{t.From}..{t.To}", PublishedTarget.Relations.First(kv => kv.Value == t.Relation).Key,
+                    t.Value.ToString(CultureInfo.InvariantCulture) + " " + t.Unit,
+                    c.Computed is { } v ? Math.Round(v, Math.Max(t.Decimals, 2), MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) : Markup.Escape(c.Problem ?? ""),
+                    c.Matches ? "yes" : "NO");
+            }
+            ctx.Console.Write(table);
+            var failed = checks.Count(c => !c.Matches);
+            ctx.Out.WriteLine($"{checks.Count - failed} of {checks.Count} target(s) match");
+            if (failed == 0)
+                return 0;
+            ctx.Error.WriteLine($"error SG-STAT-013: {failed} target(s) do not match the released declarations.");
+            return CliApp.Refused;
         });
         return cmd;
     }

@@ -17,7 +17,7 @@ public sealed class StatsQueryRunner(Database db)
     {
         if (q.Scope.Kind == ScopeKind.Group && !reference.Groups.Exists(q.Scope.Name!))
             throw new SilkgateException("SG-STAT-007", $"Unknown partner group '{q.Scope.Name}': known groups are {string.Join(", ", reference.Groups.Names)}.");
-        var needUsd = q.Currency == "USD" && q.Measure == StatsMeasure.TradeValue;
+        var needUsd = q.Currency == "USD" && q.Measure is StatsMeasure.TradeValue or StatsMeasure.EcommerceValue;
         var sqlDims = q.Dimensions.ToList();
         if (needUsd && !sqlDims.Contains(StatsDimension.Month))
             sqlDims.Add(StatsDimension.Month);
@@ -53,6 +53,7 @@ public sealed class StatsQueryRunner(Database db)
         {
             StatsMeasure.TradeValue => "sum(i.statistical_value_fen)",
             StatsMeasure.CargoMass => "sum(i.net_mass_g)",
+            StatsMeasure.EcommerceValue => "sum(CASE WHEN i.ecommerce = true THEN i.statistical_value_fen ELSE 0 END)",
             StatsMeasure.ItemCount => "count(*)",
             StatsMeasure.DeclarationCount => "count(DISTINCT i.enterprise_id || '/' || i.declaration_id)",
             // A partner is a country with non-zero trade; ZZ (unknown) is no country.
@@ -92,7 +93,7 @@ public sealed class StatsQueryRunner(Database db)
 
     private static decimal ScaleValue(StatsMeasure m, long v) => m switch
     {
-        StatsMeasure.TradeValue => Money.FromFen(v),
+        StatsMeasure.TradeValue or StatsMeasure.EcommerceValue => Money.FromFen(v),
         StatsMeasure.CargoMass => Mass.FromGrams(v),
         _ => v,
     };

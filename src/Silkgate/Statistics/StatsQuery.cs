@@ -9,6 +9,9 @@ public enum StatsMeasure
     ItemCount,
     PartnerCount,
     CargoMass,
+
+    /// <summary>Statistical value of cross-border e-commerce items only.</summary>
+    EcommerceValue,
 }
 
 public enum StatsDimension
@@ -87,6 +90,7 @@ public sealed record StatsQuery(
         ["item_count"] = StatsMeasure.ItemCount,
         ["partner_count"] = StatsMeasure.PartnerCount,
         ["cargo_mass"] = StatsMeasure.CargoMass,
+        ["ecommerce_value"] = StatsMeasure.EcommerceValue,
     };
 
     public static readonly IReadOnlyDictionary<string, StatsDimension> DimensionNames = new Dictionary<string, StatsDimension>
@@ -101,6 +105,14 @@ public sealed record StatsQuery(
         ["hs4"] = StatsDimension.Hs4,
         ["trade_mode"] = StatsDimension.TradeMode,
         ["flow"] = StatsDimension.Flow,
+    };
+
+    public static StatsFlow ParseFlow(string? flow) => (flow ?? "total") switch
+    {
+        "total" => StatsFlow.Total,
+        "import" => StatsFlow.Import,
+        "export" => StatsFlow.Export,
+        _ => throw new SilkgateException("SG-STAT-004", $"Unknown flow '{flow}': expected total, import or export."),
     };
 
     public static string NameOf(StatsDimension d) => DimensionNames.First(kv => kv.Value == d).Key;
@@ -118,13 +130,7 @@ public sealed record StatsQuery(
                 throw new SilkgateException("SG-STAT-002", $"Dimension '{name}' is listed twice.");
             dims.Add(d);
         }
-        var f = (flow ?? "total") switch
-        {
-            "total" => StatsFlow.Total,
-            "import" => StatsFlow.Import,
-            "export" => StatsFlow.Export,
-            _ => throw new SilkgateException("SG-STAT-004", $"Unknown flow '{flow}': expected total, import or export."),
-        };
+        var f = ParseFlow(flow);
         var cur = currency ?? "CNY";
         if (cur is not ("CNY" or "USD"))
             throw new SilkgateException("SG-STAT-005", $"Unknown currency '{currency}': expected CNY or USD.");

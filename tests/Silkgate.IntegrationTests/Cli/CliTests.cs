@@ -155,4 +155,29 @@ public sealed class CliTests
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains("nonsense", stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Stats_verify_recomputes_each_published_figure_and_fails_when_one_does_not_match()
+    {
+        var folder = Repo.TempFolder();
+        var db = NewDb();
+        var (csv, mapping) = SampleFiles.Write(folder, SampleFiles.GoodRows);
+        Assert.Equal(0, CliRunner.Run("import", "declarations", csv, "--mapping", mapping, "--db", db).ExitCode);
+        const string header = "id,measure,scope,flow,period_from,period_to,relation,base_from,base_to,value,unit,decimals,statement\n";
+        // 2023-07: 8,000.50 CNY from PK (ZZ trades nothing); 2022-07: a 45,000 CNY export to TJ.
+        var good = Path.Combine(folder, "good.csv");
+        File.WriteAllText(good, header +
+            "A1,partner_count,prefecture,total,2023-07,2023-07,level,,,1,count,0,one partner\n" +
+            "A2,trade_value,prefecture,total,2023-07,2023-07,times_base,2022-07,2022-07,0.18,times,2,0.18 times that of a year before\n" +
+            "A3,trade_value,port:KARASU,export,2022-07,2022-07,level,,,0.000045,CNY_bn,6,45 thousand yuan\n");
+        var ok = CliRunner.Run("stats", "verify", "--targets", good, "--db", db);
+        Assert.True(ok.ExitCode == 0, ok.Error + ok.Out);
+        Assert.Contains("3 of 3 target(s) match", ok.Out, StringComparison.Ordinal);
+
+        var wrong = Path.Combine(folder, "wrong.csv");
+        File.WriteAllText(wrong, header + "B1,trade_value,prefecture,total,2023-07,2023-07,increase_times,2022-07,2022-07,0.18,times,2,wrong relation\n");
+        var bad = CliRunner.Run("stats", "verify", "--targets", wrong, "--db", db);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("error SG-STAT-013", bad.Error, StringComparison.Ordinal);
+    }
 }
