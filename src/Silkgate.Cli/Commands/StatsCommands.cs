@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
 using Spectre.Console;
-using Silkgate.Common;
 using Silkgate.Statistics;
 using Silkgate.Storage.Reference;
 using Silkgate.Storage.Statistics;
@@ -62,12 +61,7 @@ public static class StatsCommands
         var cmd = new Command("verify", "Recompute every published figure from the released declarations; non-zero exit when any does not match.") { targets, db };
         cmd.SetAction(parse =>
         {
-            var path = parse.GetValue(targets)!;
-            if (!File.Exists(path))
-                throw new SilkgateException("SG-IO-001", $"File not found: {path}");
-            IReadOnlyList<PublishedTarget> list;
-            using (var reader = new StreamReader(path))
-                list = TargetVerifier.Read(reader, Path.GetFileName(path));
+            var list = CsvFiles.ReadFile(parse.GetValue(targets)!, TargetVerifier.Read);
             var database = CliContext.Db(parse, db);
             var store = new ReferenceStore(database);
             store.EnsureLoaded();

@@ -38,10 +38,9 @@ public static class TariffCommands
             store.EnsureLoaded();
             var reference = store.Load();
             if (parse.GetValue(rates) is { } ratesPath)
-                reference = reference.WithRates(new ExchangeRateTable(reference.Rates.All.Concat(ReadFile(ratesPath, ReferenceParsers.Rates))
-                    .GroupBy(r => (r.Month, r.Currency)).Select(g => g.Last())));
+                reference = reference.WithRates(reference.Rates.With(CsvFiles.ReadFile(ratesPath, ReferenceParsers.Rates)));
             var tariffSchedule = parse.GetValue(schedule) is { } schedulePath
-                ? new TariffSchedule(ReadFile(schedulePath, ReferenceParsers.TariffSchedule))
+                ? new TariffSchedule(CsvFiles.ReadFile(schedulePath, ReferenceParsers.TariffSchedule))
                 : store.LoadSchedule();
             var calculator = new TaxCalculator(tariffSchedule, store.LoadPolicy().On(declaration.Date), reference);
             var result = calculator.Calculate(declaration);
@@ -93,14 +92,6 @@ public static class TariffCommands
             return 0;
         });
         return cmd;
-    }
-
-    private static T ReadFile<T>(string path, Func<TextReader, string, T> parse)
-    {
-        if (!File.Exists(path))
-            throw new SilkgateException("SG-IO-001", $"File not found: {path}");
-        using var reader = new StreamReader(path);
-        return parse(reader, Path.GetFileName(path));
     }
 
     private static Command Lookup(CliContext ctx)

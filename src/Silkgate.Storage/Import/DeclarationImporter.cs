@@ -65,17 +65,8 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         return report with { RejectsFile = report.Rejects.Count > 0 ? rejectsFile : null };
     }
 
-    private static ReferenceData WithRates(ReferenceData reference, string ratesPath)
-    {
-        if (!File.Exists(ratesPath))
-            throw new SilkgateException("SG-IO-001", $"Rates file not found: {ratesPath}");
-        using var reader = new StreamReader(ratesPath);
-        var extra = ReferenceParsers.Rates(reader, Path.GetFileName(ratesPath));
-        var merged = new Dictionary<(YearMonth, string), ExchangeRate>();
-        foreach (var r in reference.Rates.All.Concat(extra))
-            merged[(r.Month, r.Currency)] = r;
-        return reference.WithRates(new ExchangeRateTable(merged.Values));
-    }
+    private static ReferenceData WithRates(ReferenceData reference, string ratesPath) =>
+        reference.WithRates(reference.Rates.With(CsvFiles.ReadFile(ratesPath, ReferenceParsers.Rates)));
 
     private ImportReport Run(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection? conn, Action<long, long>? progress, long totalBytes)
     {

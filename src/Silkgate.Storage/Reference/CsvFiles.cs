@@ -68,6 +68,15 @@ public static class CsvFiles
         }
     }
 
+    /// <summary>Parses a file given on the command line; a missing file is a coded refusal.</summary>
+    public static T ReadFile<T>(string path, Func<TextReader, string, T> parse)
+    {
+        if (!File.Exists(path))
+            throw new SilkgateException("SG-IO-001", $"File not found: {path}");
+        using var reader = new StreamReader(path);
+        return parse(reader, Path.GetFileName(path));
+    }
+
     public static string Sha256(string content) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
 

@@ -13,6 +13,15 @@ public sealed class ExchangeRateTable(IEnumerable<ExchangeRate> rates)
 
     public int Count => _rates.Count;
 
+    /// <summary>This table with <paramref name="overrides"/> added; an override replaces the rate of its month and currency.</summary>
+    public ExchangeRateTable With(IEnumerable<ExchangeRate> overrides)
+    {
+        var merged = new Dictionary<(YearMonth, string), ExchangeRate>();
+        foreach (var r in All.Concat(overrides))
+            merged[(r.Month, r.Currency)] = r;
+        return new ExchangeRateTable(merged.Values);
+    }
+
     public IEnumerable<ExchangeRate> All => _rates.Select(kv => new ExchangeRate(kv.Key.Item1, kv.Key.Item2, kv.Value));
 
     public bool TryGetRate(YearMonth month, string currency, out decimal cnyPerUnit)
