@@ -66,24 +66,31 @@ public static class StatsCommands
             var store = new ReferenceStore(database);
             store.EnsureLoaded();
             var checks = TargetVerifier.Verify(list, new StatsQueryRunner(database), store.Load());
-            var table = new Table().AddColumns("id", "measure", "scope", "period", "relation", "published", "computed", "match");
-            foreach (var c in checks)
-            {
-                var t = c.Target;
-                table.AddRow(t.Id, t.Measure, t.Scope.ToString(), $"{t.From}..{t.To}", PublishedTarget.Relations.First(kv => kv.Value == t.Relation).Key,
-                    t.Value.ToString(CultureInfo.InvariantCulture) + " " + t.Unit,
-                    c.Computed is { } v ? Math.Round(v, Math.Max(t.Decimals, 2), MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) : Markup.Escape(c.Problem ?? ""),
-                    c.Matches ? "yes" : "NO");
-            }
-            ctx.Console.Write(table);
-            var failed = checks.Count(c => !c.Matches);
-            ctx.Out.WriteLine($"{checks.Count - failed} of {checks.Count} target(s) match");
+            var failed = PrintChecks(ctx, checks);
             if (failed == 0)
                 return 0;
             ctx.Error.WriteLine($"error SG-STAT-013: {failed} target(s) do not match the released declarations.");
             return CliApp.Refused;
         });
         return cmd;
+    }
+
+    /// <summary>Prints one row per target (published, computed, match) and a count; returns how many do not match.</summary>
+    internal static int PrintChecks(CliContext ctx, IReadOnlyList<TargetCheck> checks)
+    {
+        var table = new Table().AddColumns("id", "measure", "scope", "period", "relation", "published", "computed", "match");
+        foreach (var c in checks)
+        {
+            var t = c.Target;
+            table.AddRow(t.Id, t.Measure, t.Scope.ToString(), $"{t.From}..{t.To}", PublishedTarget.Relations.First(kv => kv.Value == t.Relation).Key,
+                t.Value.ToString(CultureInfo.InvariantCulture) + " " + t.Unit,
+                c.Computed is { } v ? Math.Round(v, Math.Max(t.Decimals, 2), MidpointRounding.AwayFromZero).ToString(CultureInfo.InvariantCulture) : Markup.Escape(c.Problem ?? ""),
+                c.Matches ? "yes" : "NO");
+        }
+        ctx.Console.Write(table);
+        var failed = checks.Count(c => !c.Matches);
+        ctx.Out.WriteLine($"{checks.Count - failed} of {checks.Count} target(s) match");
+        return failed;
     }
 
     private static void WriteCsv(TextWriter output, string[] names, IReadOnlyList<StatsRow> rows)

@@ -57,6 +57,14 @@ public sealed record PublishedTarget(
         _ => throw new SilkgateException("SG-STAT-010", $"Unknown unit '{unit}' for a level figure (CNY_bn, t_million, count)."),
     };
 
+    /// <summary>The raw statistic (CNY, kg or a count) that a figure in the given unit stands for: the inverse of <see cref="InUnit"/>.</summary>
+    public static decimal FromUnit(decimal figure, string unit) => unit switch
+    {
+        "CNY_bn" or "t_million" => figure * 1_000_000_000m,
+        "count" => figure,
+        _ => throw new SilkgateException("SG-STAT-010", $"Unknown unit '{unit}' for a level figure (CNY_bn, t_million, count)."),
+    };
+
     /// <summary>
     /// The figure as published from the computed period value and, for relations to a base period, the base value:
     /// level and at_least in the target's unit; yoy_pct in percent; times_base and increase_times as ratios.
