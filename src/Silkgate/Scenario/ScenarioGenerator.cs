@@ -88,8 +88,8 @@ public sealed class ScenarioGenerator
         var port = _plan.Ports[cells.Port[c]];
         var goods = _commodities[(flow, channel)].Where(g => g.Serves(port, partner, month)).ToArray();
         var fen = (long)Math.Round(cells.Value[c] * 100);
-        var grams = Math.Max(count, (long)Math.Round(cells.Mass[c] * 1000));
         count = (int)Math.Min(count, Math.Max(1, fen / 100)); // at least a yuan an item
+        var grams = Math.Max(count, (long)Math.Round(cells.Mass[c] * 1000));
 
         // Split value and mass: lognormal value shares; mass follows each item's value per kg, scaled to the plan.
         var picked = new ScenarioCommodity[count];
@@ -103,7 +103,9 @@ public sealed class ScenarioGenerator
         }
         var valuesFen = Split(fen, shares);
         var massWeights = valuesFen.Select((v, i) => Math.Max(v, 1) / perKg[i]).ToArray();
-        var massGrams = Split(grams, massWeights);
+        var massGrams = cells.MassPinned[c]
+            ? Split(grams, massWeights)
+            : massWeights.Select(w => Math.Max(1L, (long)Math.Round(w * 10))).ToArray(); // fen per (CNY/kg) → grams
 
         var days = _planner.OpenDays(port, month).Where(_planner.StableDays(partner, month).Contains).ToArray();
         var start = 0;

@@ -72,6 +72,9 @@ public sealed class ScenarioPlanner(
         cells.Mass = new double[cells.Count];
         for (var c = 0; c < cells.Count; c++)
             cells.Mass[c] = cells.Value[c] * cells.KgPerCny[c];
+        cells.MassPinned = new bool[cells.Count];
+        foreach (var c in massTargets.SelectMany(s => s.A.Concat(s.B)))
+            cells.MassPinned[c] = true;
         RakeMass(cells, massTargets, problems);
 
         foreach (var s in valueTargets.Concat(massTargets))
@@ -127,9 +130,12 @@ public sealed class ScenarioPlanner(
         var weight = settings.TailWeight;
         var tailPorts = new Dictionary<string, double> { ["IRKESHTAM"] = 0.4, ["TORUGART"] = 0.2, ["KASHGAR_AIRPORT"] = 0.4 }
             .Where(kv => reference.Port(kv.Key) is not null).ToDictionary();
+        var routes = tailPorts.Keys.Order(StringComparer.Ordinal).ToArray();
         foreach (var country in tail)
         {
-            list.Add(new ScenarioPartner(country, weight, tailPorts, 0.15, new HashSet<Channel> { Channel.General }));
+            // A small partner's goods come one way only: the airport or one of the Kyrgyz road ports.
+            var port = routes[random.Next(routes.Length)];
+            list.Add(new ScenarioPartner(country, weight, new Dictionary<string, double> { [port] = 1.0 }, 0.15, new HashSet<Channel> { Channel.General }));
             weight *= settings.TailDecay;
         }
         return list;
@@ -575,6 +581,9 @@ public sealed class ScenarioCells
 
     /// <summary>Planned net mass in kg.</summary>
     public double[] Mass { get; set; } = [];
+
+    /// <summary>Cells a cargo-mass target covers: their items' masses add up to the plan exactly; elsewhere mass follows each item's value per kg.</summary>
+    public bool[] MassPinned { get; set; } = [];
 
     internal void Add(int month, int partner, int port, Channel channel, Flow flow, double value, double kgPerCny)
     {

@@ -128,18 +128,37 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Demo_runs_the_main_job_on_embedded_SQLite_and_is_repeatable()
+    public void Demo_runs_the_main_job_on_embedded_SQLite_meets_every_published_figure_and_is_repeatable()
     {
         var folder = Repo.TempFolder();
         var db = Path.Combine(folder, "demo.db");
         var outDir = Path.Combine(folder, "out");
-        var first = CliRunner.Run("demo", "--db", db, "--out", outDir);
-        Assert.True(first.ExitCode == 0, first.Error);
-        Assert.Contains("37,271 imported", first.Out, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(outDir, "trade-by-month-partner.csv")));
-        var second = CliRunner.Run("demo", "--db", db, "--out", outDir);
+        var first = CliRunner.Run("demo", "--db", db, "--out", outDir, "--scale", "0.01");
+        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+        Assert.Contains("16 of 16 target(s) match", first.Out, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(outDir));
+        var second = CliRunner.Run("demo", "--db", db, "--out", outDir, "--scale", "0.01");
         Assert.Equal(0, second.ExitCode);
-        Assert.Contains("0 imported, 37,271 already stored", second.Out, StringComparison.Ordinal);
+        Assert.Contains("Stored 0 of", second.Out, StringComparison.Ordinal);
+        var verify = CliRunner.Run("stats", "verify", "--targets", Repo.Path("data", "published", "kashgar-public.csv"), "--db", db);
+        Assert.True(verify.ExitCode == 0, verify.Out + verify.Error);
+    }
+
+    [Fact]
+    public void Demo_refuses_a_malformed_targets_file_with_its_line_and_writes_nothing()
+    {
+        var folder = Repo.TempFolder();
+        var targets = Path.Combine(folder, "bad.csv");
+        File.WriteAllLines(targets,
+        [
+            "id,measure,scope,flow,period_from,period_to,relation,base_from,base_to,value,unit,decimals,statement",
+            "X1,trade_value,prefecture,total,2020-01,2020-12,level,,,ten,CNY_bn,2,not a number",
+        ]);
+        var db = Path.Combine(folder, "demo.db");
+        var result = CliRunner.Run("demo", "--db", db, "--targets", targets, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("bad.csv:2", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(db));
     }
 
     [Fact]
