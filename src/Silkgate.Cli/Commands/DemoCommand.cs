@@ -49,7 +49,8 @@ public static class DemoCommand
         console.MarkupLine($"1. Schema at version {db.SchemaVersion()}; reference data: {(loaded.Count == 0 ? "all current" : "loaded " + string.Join(", ", loaded))}.");
 
         var loader = new ScenarioLoader(db, ctx.Clock);
-        var (plan, generator) = loader.Prepare(targets, settings);
+        var run = loader.Prepare(targets, settings);
+        var (plan, generator, clearance) = run;
         console.MarkupLine($"2. Calibrated the scenario to {targets.Count} published figures in {Markup.Escape(Path.GetFileName(targetsPath))}: " +
                            $"{plan.Months[0]}..{plan.Months[^1]}, up to {plan.ActivePartners.Max()} partners, {plan.Cells.Count:N0} month × partner × port × channel × flow cells, seed {settings.Seed}.");
         foreach (var p in plan.Problems)
@@ -62,15 +63,21 @@ public static class DemoCommand
             AnsiConsole.Progress().Start(p =>
             {
                 var task = p.AddTask("generating and storing released declarations", maxValue: planned);
-                report = loader.Store(plan, generator, items => task.Value = Math.Min(items, planned));
+                report = loader.Store(run, items => task.Value = Math.Min(items, planned));
                 task.Value = planned;
             });
         }
         else
         {
-            report = loader.Store(plan, generator);
+            report = loader.Store(run);
         }
-        console.MarkupLine($"3. Stored {report.Stored:N0} of {report.Declarations:N0} declarations ({report.Items:N0} items; the rest were already stored) as released.");
+        console.MarkupLine($"3. Cleared {clearance.Cleared:N0} declarations through validation, the tariff engine and the risk lanes " +
+                           $"({string.Join(", ", clearance.Lanes.OrderBy(l => l.Key).Select(l => $"{l.Key.ToString().ToLowerInvariant()} {l.Value:N0}"))}); " +
+                           $"duty {clearance.DutyCny / 1_000_000m:N1} m, consumption tax {clearance.ConsumptionTaxCny / 1_000_000m:N1} m, import VAT {clearance.VatCny / 1_000_000m:N1} m CNY; " +
+                           $"preferences saved {clearance.PreferenceSavingCny / 1_000_000m:N2} m CNY of duty.");
+        foreach (var (code, count) in clearance.Refused)
+            console.MarkupLine($"   [yellow]refused {count:N0} declaration(s): {Markup.Escape(code)}[/]");
+        console.MarkupLine($"   Stored {report.Stored:N0} of {report.Declarations:N0} declarations ({report.Items:N0} items; the rest were already stored) as released.");
 
         var reference = store.Load();
         var checks = TargetVerifier.Verify(targets, new StatsQueryRunner(db), reference);

@@ -22,9 +22,13 @@ public sealed class ScenarioGenerator
     private readonly List<int>[] _cellsByMonth;
     private readonly Dictionary<(Flow, Channel), ScenarioCommodity[]> _commodities;
     private readonly string[] _enterprises;
+    private readonly Func<string, string, DateOnly, string?> _preferenceOf;
 
-    public ScenarioGenerator(ScenarioPlan plan, ScenarioPlanner planner, IReadOnlyList<ScenarioCommodity> commodities, ReferenceData reference, IReadOnlyList<TradeModePorts> tradeModePorts)
+    /// <param name="preferenceOf">The preference an importer claims for goods (HS, origin, date), if any: from the tariff schedule.</param>
+    public ScenarioGenerator(ScenarioPlan plan, ScenarioPlanner planner, IReadOnlyList<ScenarioCommodity> commodities, ReferenceData reference,
+        IReadOnlyList<TradeModePorts> tradeModePorts, Func<string, string, DateOnly, string?>? preferenceOf = null)
     {
+        _preferenceOf = preferenceOf ?? ((_, _, _) => null);
         _plan = plan;
         _planner = planner;
         _reference = reference;
@@ -134,6 +138,7 @@ public sealed class ScenarioGenerator
         {
             var i = start + k;
             var kg = Mass.FromGrams(massGrams[i]);
+            var preference = flow == Flow.Import && channel == Channel.General ? _preferenceOf(goods[i].Hs6, partner, release) : null;
             items[k] = new DeclarationItem
             {
                 ItemNo = k + 1,
@@ -145,6 +150,8 @@ public sealed class ScenarioGenerator
                 NetMassKg = kg,
                 ValueOriginal = invoice[k],
                 StatisticalValueCny = statistical[k],
+                Preference = preference,
+                CertificateOfOrigin = preference is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CO{month.Key}{sequence:D6}{k + 1:D2}"),
             };
         }
         var zoneEnterprises = Math.Max(1, _enterprises.Length / 8);
@@ -158,7 +165,7 @@ public sealed class ScenarioGenerator
             ExternalId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"KS{month.Key}{sequence:D6}"),
             Flow = flow,
             State = DeclarationState.Released,
-            DeclarationDate = release.AddDays(-random.Next(3)),
+            DeclarationDate = release, // land-port clearance the same day: the rate month and the open day are the release's
             ReleaseDate = release,
             Port = port,
             TradeMode = TradeModeOf(channel, flow, port, random),

@@ -24,6 +24,10 @@ public sealed class TariffPolicySet(IEnumerable<PolicyValue> values)
             decimal.TryParse(Get(name), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v)
                 ? v
                 : throw new SilkgateException("SG-TAR-020", $"The tax policy value {name} = '{Get(name)}' is not a number.");
+        // Before the CBEC retail rules took effect (8 April 2016) no trade mode is taxed as CBEC retail: the other
+        // CBEC values are then not needed, and a declaration of those years is taxed like any other.
+        if (!_values.Any(v => v.Name == "cbec_retail_trade_modes" && v.ValidFrom <= date))
+            return new TariffPolicy(Number("de_minimis_cny"), 1m, 0m, new HashSet<string>(StringComparer.Ordinal));
         return new TariffPolicy(
             Number("de_minimis_cny"),
             Number("cbec_share"),
