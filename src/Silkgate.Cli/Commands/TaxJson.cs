@@ -22,6 +22,7 @@ public static class TaxJson
         TaxRegime.CbecRetail => "cbec_retail",
         TaxRegime.CbecOverLimit => "cbec_over_limit",
         TaxRegime.Export => "export",
+        TaxRegime.Bonded => "bonded",
         _ => "general",
     };
 
@@ -61,7 +62,7 @@ public static class TaxJson
         new { amount = amount.Amount, trace = TaxExplanation.Trace(measure, amount, r, item) };
 
     private static object Total(TaxTotal t, DeclarationTaxResult r) =>
-        new { assessed = t.Assessed, collected = t.Collected, decision = t.Decision == TaxDecision.BelowDeMinimis ? "below_de_minimis" : "collected", note = TaxExplanation.DecisionText(t, r.DeMinimisCny) };
+        new { assessed = t.Assessed, collected = t.Collected, decision = t.Decision switch { TaxDecision.BelowDeMinimis => "below_de_minimis", TaxDecision.Suspended => "suspended", _ => "collected" }, note = TaxExplanation.DecisionText(t, r.DeMinimisCny) };
 
     private static string[] Warnings(ItemWarnings w) =>
         Enum.GetValues<ItemWarnings>().Where(f => f != ItemWarnings.None && w.HasFlag(f)).Select(f => JsonNamingPolicy.SnakeCaseLower.ConvertName(f.ToString())).ToArray();

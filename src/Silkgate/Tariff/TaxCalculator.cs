@@ -28,6 +28,8 @@ public sealed class TaxCalculator(TariffSchedule schedule, TariffPolicy policy, 
 
         var regime = d.Flow == Flow.Export
             ? TaxRegime.Export
+            : reference.TradeMode(d.TradeMode) is { InZone: true, Ecommerce: false }
+                ? TaxRegime.Bonded
             : policy.CbecRetailTradeModes.Contains(d.TradeMode)
                 ? d.Items.Count == 1 && values[0] > policy.CbecTransactionLimitCny ? TaxRegime.CbecOverLimit : TaxRegime.CbecRetail
                 : TaxRegime.General;
@@ -43,15 +45,17 @@ public sealed class TaxCalculator(TariffSchedule schedule, TariffPolicy policy, 
             items.Add(new ItemTaxResult(i + 1, item, taxes));
         }
         var deMinimis = regime != TaxRegime.CbecRetail;
+        var bonded = regime == TaxRegime.Bonded;
         return new DeclarationTaxResult(d, regime, month, rate, items,
-            Total(items.Sum(x => x.Taxes.Duty.Amount), deMinimis),
-            Total(items.Sum(x => x.Taxes.ConsumptionTax.Amount), deMinimis),
-            Total(items.Sum(x => x.Taxes.Vat.Amount), deMinimis),
+            Total(items.Sum(x => x.Taxes.Duty.Amount), deMinimis, bonded),
+            Total(items.Sum(x => x.Taxes.ConsumptionTax.Amount), deMinimis, bonded),
+            Total(items.Sum(x => x.Taxes.Vat.Amount), deMinimis, bonded),
             policy.DeMinimisCny, policy.CbecShare);
     }
 
-    private TaxTotal Total(decimal assessed, bool deMinimis) =>
-        deMinimis && assessed < policy.DeMinimisCny && assessed > 0
+    private TaxTotal Total(decimal assessed, bool deMinimis, bool bonded) =>
+        bonded ? new TaxTotal(assessed, 0m, TaxDecision.Suspended)
+        : deMinimis && assessed < policy.DeMinimisCny && assessed > 0
             ? new TaxTotal(assessed, 0m, TaxDecision.BelowDeMinimis)
             : new TaxTotal(assessed, assessed, TaxDecision.Collected);
 

@@ -75,6 +75,7 @@ public static class TaxExplanation
     public static string DecisionText(TaxTotal total, decimal deMinimis) => total.Decision switch
     {
         TaxDecision.BelowDeMinimis => $"below the de minimis of {deMinimis:0.00} CNY: not collected",
+        TaxDecision.Suspended => "suspended: the goods enter the bonded zone (first line); taxed when they leave it for the domestic market",
         _ => "collected",
     };
 

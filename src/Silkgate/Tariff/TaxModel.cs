@@ -76,12 +76,18 @@ public enum TaxRegime
 
     /// <summary>Export: export duty only where the schedule has an export-duty row.</summary>
     Export,
+
+    /// <summary>First-line entry into the bonded zone (DESIGN.md §6): duty, CT and VAT assessed but suspended while bonded.</summary>
+    Bonded,
 }
 
 public enum TaxDecision
 {
     Collected,
     BelowDeMinimis,
+
+    /// <summary>Goods entering the bonded zone: the tax is suspended until they leave it for the domestic market.</summary>
+    Suspended,
 }
 
 /// <summary>A declaration's total of one tax: the sum of rounded item amounts, and what is collected.</summary>

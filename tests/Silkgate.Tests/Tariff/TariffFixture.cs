@@ -61,7 +61,7 @@ public static class TariffFixture
         [new Port("KHUNJERAB", "Khunjerab", "红其拉甫", "road", "PK", null, null, null, null, null)],
         Array.Empty<CalendarRule>(),
         new PartnerGroups([]),
-        [new TradeMode("0110", "General trade", "一般贸易", "general", false, false)],
+        [new TradeMode("0110", "General trade", "一般贸易", "general", false, false), new TradeMode("5034", "In-zone logistics goods", "区内物流货物", "zone", false, true)],
         new ExchangeRateTable([new ExchangeRate(new YearMonth(2023, 6), "USD", 7.1283m), new ExchangeRate(new YearMonth(2024, 1), "USD", 7.1000m)]));
 
     public static TaxCalculator Calculator { get; } = new(Schedule, Policy, Reference);

@@ -154,6 +154,15 @@ public sealed class TaxRuleTests
     }
 
     [Fact]
+    public void Bonded_zone_first_line_entry_suspends_duty_and_VAT()
+    {
+        var r = Tax(new TaxableItem("2601110000", "KG", 10_000m), tradeMode: "5034");
+        Assert.Equal(TaxRegime.Bonded, r.Regime);
+        Assert.Equal((1_000m, 0m, TaxDecision.Suspended), (r.Vat.Assessed, r.Vat.Collected, r.Vat.Decision));
+        Assert.Equal(0m, r.TaxTotal);
+    }
+
+    [Fact]
     public void CBEC_retail_import_pays_no_duty_and_70_percent_of_CT_and_VAT_without_de_minimis()
     {
         // Cosmetics 100 CNY: full CT = 100 / 0.85 x 0.15 = 17.647…; VAT = (100 + 17.647…) x 13 % = 15.294…
