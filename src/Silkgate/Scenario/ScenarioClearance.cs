@@ -1,3 +1,4 @@
+using Silkgate.Common;
 using Silkgate.Declarations;
 using Silkgate.Reference;
 using Silkgate.Risk;
@@ -57,7 +58,16 @@ public sealed class ScenarioClearance(
             _refused[errors[0].Code] = _refused.GetValueOrDefault(errors[0].Code) + 1;
             return false;
         }
-        var taxes = new TaxCalculator(schedule, policy.On(d.DeclarationDate), reference).Calculate(draft.Body);
+        DeclarationTaxResult taxes;
+        try
+        {
+            taxes = new TaxCalculator(schedule, policy.On(d.DeclarationDate), reference).Calculate(draft.Body);
+        }
+        catch (SilkgateException e)
+        {
+            _refused[e.Code] = _refused.GetValueOrDefault(e.Code) + 1;
+            return false;
+        }
         DutyCny += taxes.Duty.Collected;
         ConsumptionTaxCny += taxes.ConsumptionTax.Collected;
         VatCny += taxes.Vat.Collected;
