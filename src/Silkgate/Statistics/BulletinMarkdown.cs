@@ -41,7 +41,12 @@ public static class BulletinMarkdown
         _ => BulletinWording.Growth(f.Value, lang),
     };
 
-    public static string Render(BulletinModel model, BulletinLanguage lang, string explainFile = "explain.md")
+    /// <summary>
+    /// The bulletin in Markdown. Links go to <paramref name="explainFile"/> (explain.md, or explain.html for the HTML
+    /// page); charts are embedded as {file}.png. <paramref name="chartLabelsInEnglish"/> adds a note when a Chinese
+    /// bulletin's charts had to fall back to English labels (no CJK font).
+    /// </summary>
+    public static string Render(BulletinModel model, BulletinLanguage lang, string explainFile = "explain.md", bool chartLabelsInEnglish = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         string L(string id) => $"{explainFile}#{Anchor(id)}";
@@ -115,6 +120,8 @@ public static class BulletinMarkdown
         Paragraph(md, prefs, lang);
 
         md.Append("## ").AppendLine(T("h_charts")).AppendLine();
+        if (chartLabelsInEnglish && lang == BulletinLanguage.Zh && model.Charts.Count > 0)
+            md.AppendLine(T("charts_english", ("link", L(model.Charts[0].Id)))).AppendLine();
         var n = 1;
         foreach (var chart in model.Charts)
         {
@@ -135,7 +142,7 @@ public static class BulletinMarkdown
         foreach (var f in model.AllFigures)
         {
             md.Append("<a id=\"").Append(Anchor(f.Id)).AppendLine("\"></a>").AppendLine();
-            md.Append("### ").Append(f.Id).Append(' ').AppendLine(f.Label).AppendLine();
+            md.Append("### ").Append(f.Id).Append(' ').AppendLine(f.Label.In(lang)).AppendLine();
             md.Append("- ").Append(T("explain_value")).Append(": ")
                 .Append(f.Key == "times_base" && model.BaseYear is { } y ? BulletinWording.TimesBase(f.Value, y, lang) : Word(f, lang)).Append(" (").Append(Raw(f)).AppendLine(")");
             if (f.Row is not null)
@@ -144,7 +151,7 @@ public static class BulletinMarkdown
             if (f.BaseQuery is not null)
                 Commands(md, f.BaseQuery, T("explain_base") + " ");
             if (f.Derivation is not null)
-                md.Append("- ").Append(T("explain_how")).Append(": ").AppendLine(f.Derivation);
+                md.Append("- ").Append(T("explain_how")).Append(": ").AppendLine(f.Derivation.In(lang));
             md.AppendLine();
         }
         foreach (var c in model.Charts)

@@ -34,14 +34,14 @@ public sealed record LocalName(string En, string? Zh)
 public sealed record BulletinFigure(
     string Id,
     string Key,
-    string Label,
+    LocalName Label,
     decimal? Value,
     FigureUnit Unit,
     StatsQuery Query,
     string? Row = null,
     StatsQuery? BaseQuery = null,
     string? BaseRow = null,
-    string? Derivation = null);
+    LocalName? Derivation = null);
 
 /// <summary>One entry of a ranking (top ports, partners, HS chapters or headings): its value and its share of the total.</summary>
 public sealed record RankedItem(string Code, LocalName Name, BulletinFigure Value, BulletinFigure Share);

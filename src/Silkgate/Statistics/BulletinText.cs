@@ -59,9 +59,9 @@ public static class BulletinText
         ["top_partners"] = ("The largest trading partners were {list}.", "主要贸易伙伴为{list}。"),
         ["partner_item"] = ("{name} ({value}, {share})", "{name}（{value}，占{share}）"),
         ["chapters"] = ("By commodity, the leading HS chapters were {list}.", "分商品看，主要商品章为{list}。"),
-        ["chapter_item"] = ("chapter {code}, {name} ({value}, {share})", "第{code}章{name}（{value}，占{share}）"),
+        ["chapter_item"] = ("chapter {code}, {name} ({value}, {share})", "第{code}章 {name}（{value}，占{share}）"),
         ["headings"] = ("The leading HS headings were {list}.", "主要税目为{list}。"),
-        ["heading_item"] = ("{code} {name} ({value}, {share})", "{code}{name}（{value}，占{share}）"),
+        ["heading_item"] = ("{code} {name} ({value}, {share})", "{code} {name}（{value}，占{share}）"),
         ["none_ranked"] = ("By port, partner and commodity there is [nothing to rank]({link}) in this period.", "本期口岸、贸易伙伴和商品[无数据可排序]({link})。"),
         ["preferences"] = (
             "Preferential duty rates under free trade agreements saved importers {saving} of customs duty on {items} released import items (duty at MFN rates {mfn}, duty paid {paid}).",
@@ -74,6 +74,9 @@ public static class BulletinText
             "另有{count}项已放行进口商品来自外部数据、未经税费计算，未计入。"),
         ["list_sep"] = ("; ", "；"),
         ["list_sep_short"] = (", ", "、"),
+        ["charts_english"] = (
+            "[Note]({link}): no font with Chinese characters was found, so the charts are labelled in English.",
+            "[注]({link})：未找到中文字体（如 fonts-noto-cjk），图表标签为英文。"),
         ["chart_caption"] = ("Figure {n}: {title} ([query]({link})).", "图{n}：{title}（[查询]({link})）。"),
         ["explain_title"] = ("Bulletin figures and their queries: {period}", "快讯数字及其统计查询：{period}"),
         ["explain_intro"] = (
