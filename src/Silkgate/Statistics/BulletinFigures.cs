@@ -190,8 +190,11 @@ public static class BulletinFigures
             return f;
         }
 
-        public BulletinFigure Level(string key, LocalName label, StatsQuery query, FigureUnit unit, LocalName? derivation = null) =>
-            Add(key, label, run(query)[0].Value, unit, query, derivation: derivation);
+        public BulletinFigure Level(string key, LocalName label, StatsQuery query, FigureUnit unit, LocalName? derivation = null)
+        {
+            var rows = run(query);
+            return Add(key, label, rows.Count == 0 ? 0m : rows[0].Value, unit, query, derivation: derivation);
+        }
 
         /// <summary>The level, the level of the same period of the previous year (key_prev) and the year-on-year ratio (key_yoy).</summary>
         public BulletinFigure LevelWithGrowth(string key, LocalName label, StatsQuery query, StatsQuery previous, FigureUnit unit)

@@ -12,8 +12,8 @@ public static class BulletinText
     {
         ["title"] = ("Kashgar foreign trade bulletin: {period}", "喀什地区对外贸易统计快讯：{period}"),
         ["source"] = (
-            "Source: Silkgate, from released customs declarations; statistical value in CNY (imports CIF by country of origin, exports FOB by country of destination), by release date. Every figure links to [the statistics query behind it]({explain}).",
-            "数据来源：Silkgate，根据已放行报关单统计；统计价值以人民币计（进口按原产国、CIF价格，出口按最终目的国、FOB价格），按放行日期统计。每个数字均链接至[其统计查询]({explain})。"),
+            "Source: [Silkgate statistics of released customs declarations]({explain}), statistical value in CNY (imports CIF by country of origin, exports FOB by country of destination) by release date; every figure links to the query behind it.",
+            "数据来源：[Silkgate 已放行报关单统计]({explain})，统计价值以人民币计（进口按原产国、CIF价格，出口按最终目的国、FOB价格），按放行日期统计；每个数字均链接至其统计查询。"),
         ["h_overview"] = ("Overview", "总体情况"),
         ["h_partners"] = ("Trading partners", "贸易伙伴"),
         ["h_zone"] = ("Comprehensive bonded zone and cross-border e-commerce", "综合保税区与跨境电商"),

@@ -21,7 +21,10 @@ public static class BulletinWording
 
     public static decimal Round(decimal value, int decimals) => Math.Round(value, decimals, MidpointRounding.AwayFromZero);
 
-    /// <summary>An amount in CNY: "49.31 billion yuan" / "493.1亿元"; smaller amounts in millions / 万元, then in yuan / 元.</summary>
+    /// <summary>
+    /// An amount in CNY: "49.31 billion yuan" / "493.1亿元" (from 0.1 billion / 1亿); below that "12.35 million yuan" /
+    /// "1234.57万元" (from 1 million / 1万), then "50,000.00 yuan" / "5000.00元". 0 is "0.00 billion yuan" / "0.0亿元".
+    /// </summary>
     public static string Cny(decimal yuan, BulletinLanguage lang)
     {
         var abs = Math.Abs(yuan);
@@ -35,9 +38,9 @@ public static class BulletinWording
         }
         if (yuan == 0m || Round(abs / 1_000_000_000m, 2) >= 0.1m)
             return Round(yuan / 1_000_000_000m, 2).ToString("0.00", Inv) + " billion yuan";
-        if (Round(abs / 1_000_000m, 2) >= 0.01m)
+        if (Round(abs / 1_000_000m, 2) >= 1m)
             return Round(yuan / 1_000_000m, 2).ToString("0.00", Inv) + " million yuan";
-        return Round(yuan, 2).ToString("0.00", Inv) + " yuan";
+        return Round(yuan, 2).ToString("#,0.00", Inv) + " yuan";
     }
 
     /// <summary>A percentage with one decimal: 0.7801 → "78.0%".</summary>
