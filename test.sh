@@ -156,6 +156,30 @@ elif ! start_pg; then
   unset SILKGATE_TEST_PG
 fi
 
+# --- CJK font ---------------------------------------------------------------
+# Chinese bulletins label their charts in Chinese when a CJK font is installed
+# (Debian: fonts-noto-cjk), and fall back to English labels when not; install
+# it the way PostgreSQL is installed, and carry on without it if that fails.
+has_cjk_font() { command -v fc-list >/dev/null 2>&1 && [[ -n $(fc-list :lang=zh family 2>/dev/null) ]]; }
+
+install_cjk_font() {
+  local sudo=()
+  is_root || sudo=(sudo)
+  command -v apt-get >/dev/null 2>&1 || return 1
+  echo "No CJK font found: installing Debian's fonts-noto-cjk package..."
+  if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update &&
+         "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+           apt-get install -y --no-install-recommends fonts-noto-cjk; } \
+       >"$LOGDIR/apt-fonts.log" 2>&1 </dev/null; then
+    tail -n 5 "$LOGDIR/apt-fonts.log" >&2
+    return 1
+  fi
+}
+
+if ! has_cjk_font && ! { install_cjk_font && has_cjk_font; }; then
+  echo "warning: no CJK font (fonts-noto-cjk); Chinese bulletin charts will have English labels." >&2
+fi
+
 # --- Build ------------------------------------------------------------------
 echo "Building Silkgate.slnx (Release)..."
 # Output goes to a file, not a pipe, so that no build server can keep a pipe open.

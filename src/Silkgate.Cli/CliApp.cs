@@ -30,6 +30,7 @@ public static class CliApp
                      DemoCommand.Build(context), ImportCommands.Build(context), ExportCommands.Build(context),
                      StatsCommands.Build(context), ReferenceCommands.Build(context), TariffCommands.Build(context),
                      DeclareCommands.Build(context), DeclareCommands.Audit(context), RiskCommands.Build(context),
+                     BulletinCommand.Build(context),
                  })
             root.Subcommands.Add(command);
         var parse = root.Parse(args);

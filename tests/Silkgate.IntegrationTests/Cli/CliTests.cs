@@ -28,6 +28,7 @@ public sealed class CliTests
     [InlineData("reference list")]
     [InlineData("reference hs")]
     [InlineData("reference port-status")]
+    [InlineData("bulletin")]
     public void Every_command_has_help_that_says_where_the_database_is(string command)
     {
         var help = CliRunner.Run([.. command.Split(' '), "--help"]);
