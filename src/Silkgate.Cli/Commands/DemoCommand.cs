@@ -1,13 +1,16 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Silkgate.Cli.Reports;
 using Silkgate.Common;
+using Silkgate.Statistics;
 using Silkgate.Scenario;
 using Silkgate.Storage;
 using Silkgate.Storage.Reference;
 using Silkgate.Storage.Scenario;
 using Silkgate.Storage.Statistics;
 using Spectre.Console;
+using StoredBulletin = Silkgate.Storage.Statistics.Bulletin;
 
 namespace Silkgate.Cli.Commands;
 
@@ -84,14 +87,25 @@ public static class DemoCommand
         console.MarkupLine("4. Every published figure recomputed from the released declarations:");
         var failed = StatsCommands.PrintChecks(ctx, checks);
 
-        Directory.CreateDirectory(outDir);
+        // The bulletin of the latest published period: January to the last month any target mentions.
+        var last = targets.Max(t => t.To);
+        var bulletinFrom = new YearMonth(last.Year, 1);
+        var model = StoredBulletin.Compute(db, reference, bulletinFrom, last);
+        var english = BulletinWriter.Write(model, BulletinLanguage.En, outDir);
+        var chinese = BulletinWriter.Write(model, BulletinLanguage.Zh, Path.Combine(outDir, "zh"));
+        console.MarkupLine($"5. Bulletin {bulletinFrom}..{last}: {Markup.Escape(BulletinMarkdown.Word(model.Figure("total"), BulletinLanguage.En))}, {Markup.Escape(BulletinMarkdown.Word(model.Figure("total_yoy"), BulletinLanguage.En))}; " +
+                           $"wrote {english.All.Count() + chinese.All.Count()} files (Markdown, HTML, drill-down pages, charts in PNG and SVG; English and Chinese).");
+        if (chinese.Charts.LabelLanguage != BulletinLanguage.Zh)
+            ctx.Error.WriteLine("warning: no font with Chinese characters (Debian: fonts-noto-cjk); the Chinese charts are labelled in English");
+
         var summary = new Table().AddColumns("", "");
         summary.AddRow("database", Markup.Escape(db.Display));
         summary.AddRow("months", $"{plan.Months[0]}..{plan.Months[^1]} ({plan.Months.Length})");
         summary.AddRow("declarations / items", $"{report.Declarations:N0} / {report.Items:N0}");
         summary.AddRow("trade value", $"{report.PlannedValueCny / 1_000_000_000m:N2} bn CNY");
         summary.AddRow("targets met", $"{checks.Count - failed} of {checks.Count}");
-        summary.AddRow("outputs", Markup.Escape(Path.GetFullPath(outDir)));
+        summary.AddRow("bulletin", Markup.Escape(Path.GetFullPath(english.Html)) + "\n" + Markup.Escape(Path.GetFullPath(chinese.Html)));
+        summary.AddRow("charts", Markup.Escape(Path.GetFullPath(outDir)) + $" ({english.Charts.Paths.Count} files)");
         summary.AddRow("time", $"{clock.Elapsed.TotalSeconds:N1} s");
         console.Write(summary);
         if (failed == 0)

@@ -1,3 +1,4 @@
+using Silkgate.Common;
 using Silkgate.Declarations;
 using Silkgate.Risk;
 using Silkgate.Scenario;
@@ -24,6 +25,7 @@ public sealed class ScenarioLoader(Database db, TimeProvider clock)
     public ScenarioRun Prepare(IReadOnlyList<PublishedTarget> targets, ScenarioSettings settings, string? folder = null)
     {
         folder ??= ScenarioFiles.DefaultFolder;
+        settings = settings with { Key = Fingerprint(targets, settings, folder) };
         var store = new ReferenceStore(db);
         store.EnsureLoaded();
         var reference = store.Load();
@@ -40,16 +42,28 @@ public sealed class ScenarioLoader(Database db, TimeProvider clock)
         return new ScenarioRun(plan, generator, clearance);
     }
 
+    /// <summary>A short hash of everything that decides the declarations: the targets, the shape files, the seed and the scale.</summary>
+    public static string Fingerprint(IReadOnlyList<PublishedTarget> targets, ScenarioSettings settings, string folder)
+    {
+        var text = string.Join("\n", targets.Select(t => t with { Statement = "" })) + "\n" +
+                   File.ReadAllText(Path.Combine(folder, "commodities.csv")) + File.ReadAllText(Path.Combine(folder, "partners.csv")) +
+                   (settings with { Key = "" });
+        return "S" + CsvFiles.Sha256(text)[..8].ToUpperInvariant();
+    }
+
     /// <summary>Stores every declaration of the scenario; <paramref name="progress"/> gets items written so far.</summary>
     public ScenarioReport Store(ScenarioRun run, Action<long>? progress = null)
     {
         var (plan, generator, clearance) = run;
         var writer = new DeclarationWriter(clock);
         using var conn = db.OpenConnection();
-        if (Sql.Scalar<long>(conn, null, "SELECT count(*) FROM (SELECT 1 FROM declaration WHERE source = @p0 LIMIT 1) s", ScenarioGenerator.Source) == 0)
+        var stored = Sql.Query(conn, null, "SELECT external_id FROM declaration WHERE source = @p0 LIMIT 1", r => r.GetString(0), ScenarioGenerator.Source).FirstOrDefault();
+        if (stored is null)
             writer.EmptySources.Add(ScenarioGenerator.Source);
+        else if (!stored.StartsWith(plan.Settings.Key + "-", StringComparison.Ordinal))
+            throw new SilkgateException("SG-SCN-005", $"The database already holds another scenario ({stored.Split('-')[0]}; this one is {plan.Settings.Key}): its statistics would add up. Use another --db.");
         var batch = new List<Declaration>();
-        long declarations = 0, items = 0, stored = 0, batchItems = 0;
+        long declarations = 0, items = 0, written = 0, batchItems = 0;
         foreach (var d in generator.All())
         {
             if (!clearance.Clear(d))
@@ -60,14 +74,14 @@ public sealed class ScenarioLoader(Database db, TimeProvider clock)
             batchItems += d.Items.Count;
             if (batchItems >= BatchItems)
             {
-                stored += writer.WriteBatch(conn, batch);
+                written += writer.WriteBatch(conn, batch);
                 batch.Clear();
                 batchItems = 0;
                 progress?.Invoke(items);
             }
         }
-        stored += writer.WriteBatch(conn, batch);
+        written += writer.WriteBatch(conn, batch);
         progress?.Invoke(items);
-        return new ScenarioReport(plan.Problems, plan.Months.Length, declarations, items, stored, (decimal)plan.TotalValue, plan.ActivePartners.Max());
+        return new ScenarioReport(plan.Problems, plan.Months.Length, declarations, items, written, (decimal)plan.TotalValue, plan.ActivePartners.Max());
     }
 }

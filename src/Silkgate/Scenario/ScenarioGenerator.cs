@@ -162,7 +162,7 @@ public sealed class ScenarioGenerator
         {
             EnterpriseId = enterprise,
             Source = Source,
-            ExternalId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"KS{month.Key}{sequence:D6}"),
+            ExternalId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_plan.Settings.Key}-{month.Key}{sequence:D6}"),
             Flow = flow,
             State = DeclarationState.Released,
             DeclarationDate = release, // land-port clearance the same day: the rate month and the open day are the release's

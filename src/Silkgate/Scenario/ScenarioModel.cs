@@ -86,6 +86,9 @@ public sealed record ScenarioSettings
     public double BorderTradeShare { get; init; } = 0.3;
 
     public int Enterprises { get; init; } = 600;
+
+    /// <summary>Names this scenario in its declaration numbers (a fingerprint of targets, shape files and settings), so one store holds one scenario.</summary>
+    public string Key { get; init; } = "KS";
 }
 
 /// <summary>A target the generator could not calibrate, and why.</summary>

@@ -137,7 +137,11 @@ public sealed class CliTests
         var first = CliRunner.Run("demo", "--db", db, "--out", outDir, "--scale", "0.01");
         Assert.True(first.ExitCode == 0, first.Out + first.Error);
         Assert.Contains("16 of 16 target(s) match", first.Out, StringComparison.Ordinal);
-        Assert.True(Directory.Exists(outDir));
+        foreach (var file in new[] { "bulletin.md", "bulletin.html", "explain.md", "trade-by-port-month.png", "zh/bulletin.md", "zh/top-partners.svg" })
+            Assert.True(File.Exists(Path.Combine(outDir, file)), file);
+        // The bulletin covers the latest published period (2023-01..2023-09) and its headline is the calibrated figure.
+        Assert.Contains("60.12", File.ReadAllText(Path.Combine(outDir, "bulletin.md")), StringComparison.Ordinal);
+        Assert.Contains("亿元", File.ReadAllText(Path.Combine(outDir, "zh", "bulletin.md")), StringComparison.Ordinal);
         var second = CliRunner.Run("demo", "--db", db, "--out", outDir, "--scale", "0.01");
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("Stored 0 of", second.Out, StringComparison.Ordinal);

@@ -102,6 +102,17 @@ public abstract class ScenarioContract(ITestDatabases databases)
     }
 
     [Fact]
+    public void Scenario_refuses_a_second_scenario_in_the_same_store_and_stores_nothing()
+    {
+        var db = databases.Create();
+        var first = Run(db, HandmadeTargets, seed: 7);
+        var e = Assert.Throws<SilkgateException>(() => Run(db, HandmadeTargets, seed: 8));
+        Assert.Equal("SG-SCN-005", e.Code);
+        using var conn = db.OpenConnection();
+        Assert.Equal(first.Report.Items, Sql.Scalar<long>(conn, null, "SELECT count(*) FROM declaration_item"));
+    }
+
+    [Fact]
     public void Scenario_carries_at_least_ten_thousand_items_a_month_in_its_last_two_years_at_full_scale()
     {
         var targets = CsvFiles.ReadFile(KashgarTargets, TargetVerifier.Read);
