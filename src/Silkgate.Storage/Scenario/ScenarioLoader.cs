@@ -64,9 +64,9 @@ public sealed class ScenarioLoader(Database db, TimeProvider clock)
             throw new SilkgateException("SG-SCN-005", $"The database already holds another scenario ({stored.Split('-')[0]}; this one is {plan.Settings.Key}): its statistics would add up. Use another --db.");
         var batch = new List<Declaration>();
         long declarations = 0, items = 0, written = 0, batchItems = 0;
-        foreach (var d in generator.All())
+        foreach (var generated in generator.All())
         {
-            if (!clearance.Clear(d))
+            if (clearance.Clear(generated) is not { } d)
                 continue;
             batch.Add(d);
             declarations++;

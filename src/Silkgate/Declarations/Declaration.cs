@@ -65,7 +65,19 @@ public sealed record Declaration
     public bool Ecommerce { get; init; }
 
     public required IReadOnlyList<DeclarationItem> Items { get; init; }
+
+    /// <summary>What clearance decided (risk lane and taxes), when the declaration went through it; null for external data.</summary>
+    public DeclarationAssessment? Assessment { get; init; }
 }
+
+/// <summary>The risk lane and the tax totals (collected, CNY) of a cleared declaration.</summary>
+public sealed record DeclarationAssessment(string Lane, decimal RiskPercentile, string RiskModel, decimal DutyCny, decimal ConsumptionTaxCny, decimal VatCny)
+{
+    public decimal TaxTotalCny => DutyCny + ConsumptionTaxCny + VatCny;
+}
+
+/// <summary>One item's taxes as assessed (CNY): customs value, duty, CT, VAT, the duty at the MFN rate and the rate applied.</summary>
+public sealed record ItemAssessment(decimal CustomsValueCny, decimal DutyCny, decimal ConsumptionTaxCny, decimal VatCny, decimal? MfnDutyCny, string? DutyRateKind, string? DutyAgreement);
 
 /// <summary>
 /// One item of a declaration. <see cref="PartnerCountry"/> is the statistical partner: the origin for imports, the
@@ -95,4 +107,6 @@ public sealed record DeclarationItem
     public string? Preference { get; init; }
 
     public string? CertificateOfOrigin { get; init; }
+
+    public ItemAssessment? Assessment { get; init; }
 }

@@ -48,15 +48,18 @@ public sealed class ScenarioClearance(
             d.Items.Select(i => new TaxableItem(i.HsCode, d.Flow == Flow.Import ? i.PartnerCountry : "CN", i.ValueOriginal, i.Quantity, i.QuantityUnit,
                 i.NetMassKg, i.Preference, i.CertificateOfOrigin, i.Description)).ToList()));
 
-    /// <summary>Validates, taxes and lanes the declaration; false (and counted under its code) when the rules refuse it.</summary>
-    public bool Clear(Declaration d)
+    /// <summary>
+    /// Validates, taxes and lanes the declaration; returns it with its assessment (lane, taxes per item), or null
+    /// (counted under its code) when the rules refuse it.
+    /// </summary>
+    public Declaration? Clear(Declaration d)
     {
         var draft = DraftOf(d);
         var errors = validator.Validate(draft).Where(f => f.Severity == Severity.Error).ToList();
         if (errors.Count > 0)
         {
             _refused[errors[0].Code] = _refused.GetValueOrDefault(errors[0].Code) + 1;
-            return false;
+            return null;
         }
         DeclarationTaxResult taxes;
         try
@@ -66,7 +69,7 @@ public sealed class ScenarioClearance(
         catch (SilkgateException e)
         {
             _refused[e.Code] = _refused.GetValueOrDefault(e.Code) + 1;
-            return false;
+            return null;
         }
         DutyCny += taxes.Duty.Collected;
         ConsumptionTaxCny += taxes.ConsumptionTax.Collected;
@@ -74,9 +77,23 @@ public sealed class ScenarioClearance(
         if (d.Items.Any(i => i.Preference is not null))
             _preferential.Add(taxes);
         var id = ScenarioGenerator.Source + ":" + d.ExternalId;
-        var lane = lanes.Select(new RiskInput(draft, taxes.Items.Select(i => i.Taxes.CustomsValueCny).ToList(), DeclarantHistory.None, valueBounds), id).Lane;
-        _lanes[lane] = _lanes.GetValueOrDefault(lane) + 1;
+        var decision = lanes.Select(new RiskInput(draft, taxes.Items.Select(i => i.Taxes.CustomsValueCny).ToList(), DeclarantHistory.None, valueBounds), id);
+        _lanes[decision.Lane] = _lanes.GetValueOrDefault(decision.Lane) + 1;
         Cleared++;
-        return true;
+        var items = d.Items.Select((item, n) =>
+        {
+            var t = taxes.Items[n].Taxes;
+            return item with
+            {
+                Assessment = new ItemAssessment(t.CustomsValueCny, t.Duty.Amount, t.ConsumptionTax.Amount, t.Vat.Amount,
+                    t.MfnDuty.Line is null ? null : t.MfnDuty.Amount, t.Duty.Line is null ? null : TariffLine.KindName(t.Duty.Line.Kind), t.Duty.Line?.Agreement),
+            };
+        }).ToList();
+        return d with
+        {
+            Items = items,
+            Assessment = new DeclarationAssessment(decision.Lane.ToString().ToLowerInvariant(), decision.Percentile, decision.Model,
+                taxes.Duty.Collected, taxes.ConsumptionTax.Collected, taxes.Vat.Collected),
+        };
     }
 }
