@@ -45,7 +45,7 @@ public static class StatsExplainer
         var columns = "min(i.release_date), min(i.flow), min(i.partner_country), max(i.partner_country), count(DISTINCT i.partner_country), min(i.port), " +
                       "min(i.trade_mode), count(*), sum(i.statistical_value_fen), sum(i.net_mass_g), sum(CASE WHEN i.ecommerce = true THEN i.statistical_value_fen ELSE 0 END), min(i.release_month)";
         string[] extra = partnerRows ? ["i.enterprise_id", "i.declaration_id", "i.partner_country"] : ["i.enterprise_id", "i.declaration_id"];
-        var (sql, args) = StatsQueryRunner.Build(q, dims, cube: false, partnerKey: false, null, null, extra, columns);
+        var (sql, args) = StatsQueryRunner.Build(q, dims, cube: false, partnerKey: false, null, extra, columns);
         var width = dims.Count;
         var read = new List<Raw>();
         using (var conn = db.OpenConnection())

@@ -62,7 +62,7 @@ public sealed class StatsQueryRunner(Database db)
             if (!useCube)
             {
                 LastSource = StatsSource.Items;
-                Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey: false, null, null), sqlDims, partnerKey: false);
+                Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey: false, null), sqlDims, partnerKey: false);
             }
             else
             {
@@ -73,16 +73,16 @@ public sealed class StatsQueryRunner(Database db)
                 if (!byGroup)
                 {
                     LastSource = StatsSource.Cube;
-                    Read(conn, raw, Build(q, sqlDims, cube: true, partnerKey, null, null), sqlDims, partnerKey);
+                    Read(conn, raw, Build(q, sqlDims, cube: true, partnerKey, null), sqlDims, partnerKey);
                 }
                 else
                 {
                     var (full, boundary) = Memberships(q, reference);
                     LastSource = boundary.Count > 0 ? StatsSource.CubeAndItems : StatsSource.Cube;
                     if (full.Count > 0)
-                        Read(conn, raw, Build(q, sqlDims, cube: true, partnerKey, full, null), sqlDims, partnerKey);
+                        ReadCubeByGroup(conn, raw, q, sqlDims, partnerKey, full);
                     if (boundary.Count > 0)
-                        Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey, null, boundary), sqlDims, partnerKey);
+                        Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey, boundary), sqlDims, partnerKey);
                 }
                 if (partnerKey)
                 {
@@ -119,6 +119,18 @@ public sealed class StatsQueryRunner(Database db)
         return result.OrderBy(r => string.Join("\u0001", r.Keys), StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The SQL of the item scan for a query (grouped by month as well for USD), for running elsewhere: the
+    /// benchmark runs it on DuckDB over the same rows. Parameters are @p0, @p1, … in <c>Args</c>.
+    /// </summary>
+    public static (string Sql, object?[] Args) ItemScanSql(StatsQuery q)
+    {
+        var dims = q.Dimensions.ToList();
+        if (q.Currency == "USD" && q.Measure is StatsMeasure.TradeValue or StatsMeasure.EcommerceValue && !dims.Contains(StatsDimension.Month))
+            dims.Add(StatsDimension.Month);
+        return Build(q, dims, cube: false, partnerKey: false, null);
+    }
+
     private static void Read(System.Data.Common.DbConnection conn, Dictionary<string, (string[] Keys, long Value)> raw, (string Sql, object?[] Args) query,
         List<StatsDimension> dims, bool partnerKey)
     {
@@ -137,6 +149,47 @@ public sealed class StatsQueryRunner(Database db)
         {
             var id = string.Join("\u0001", keys);
             raw[id] = raw.TryGetValue(id, out var had) ? (had.Keys, had.Value + value) : (keys, value);
+        }
+    }
+
+    /// <summary>
+    /// The cube part of a group answer: cells summed by the other dimensions, partner and month in SQL, then each
+    /// (partner, month) given to the groups it was a member of for the whole month (a join in SQL would loop over
+    /// every membership for every cell).
+    /// </summary>
+    private static void ReadCubeByGroup(System.Data.Common.DbConnection conn, Dictionary<string, (string[] Keys, long Value)> raw, StatsQuery q,
+        List<StatsDimension> sqlDims, bool partnerKey, List<FullMonths> full)
+    {
+        var inner = sqlDims.Where(d => d != StatsDimension.Group).ToList();
+        var plain = q with { Scope = q.Scope.Kind == ScopeKind.Group ? StatsScope.Prefecture : q.Scope, Dimensions = inner };
+        var (sql, args) = Build(plain, inner, cube: true, partnerKey, null, ["c.partner_country", "c.release_month"]);
+        var byCountry = full.ToLookup(f => f.Country, StringComparer.Ordinal);
+        var width = inner.Count + (partnerKey ? 1 : 0);
+        foreach (var (keys, partner, month, value) in Sql.Query(conn, null, sql, r =>
+                 {
+                     var k = new string[width];
+                     for (var n = 0; n < width; n++)
+                     {
+                         var text = r.IsDBNull(n) ? "" : Convert.ToString(r.GetValue(n), CultureInfo.InvariantCulture)!;
+                         k[n] = n < inner.Count ? FormatKey(inner[n], text) : text;
+                     }
+                     return (k, r.GetString(width), Convert.ToInt32(r.GetValue(width + 1), CultureInfo.InvariantCulture),
+                         r.IsDBNull(width + 2) ? 0L : Convert.ToInt64(r.GetValue(width + 2), CultureInfo.InvariantCulture));
+                 }, args).ToList())
+        {
+            foreach (var f in byCountry[partner])
+            {
+                if (month < f.From || month > f.To)
+                    continue;
+                var final = new string[sqlDims.Count + (partnerKey ? 1 : 0)];
+                var at = 0;
+                for (var n = 0; n < sqlDims.Count; n++)
+                    final[n] = sqlDims[n] == StatsDimension.Group ? f.Group : keys[at++];
+                if (partnerKey)
+                    final[^1] = keys[^1];
+                var id = string.Join("\u0001", final);
+                raw[id] = raw.TryGetValue(id, out var had) ? (had.Keys, had.Value + value) : (final, value);
+            }
         }
     }
 
@@ -175,12 +228,12 @@ public sealed class StatsQueryRunner(Database db)
     }
 
     /// <summary>
-    /// The SQL of one part of an answer: from the items (i) or the cube (c), optionally joined to whole-month
-    /// memberships (cube) or restricted to boundary months (items); with <paramref name="partnerKey"/> the partner is
+    /// The SQL of one part of an answer: from the items (i) or the cube (c), the items optionally restricted to
+    /// boundary months of group memberships; with <paramref name="partnerKey"/> the partner is
     /// an extra last key and the value is the partner's sum of statistical value (for partner_count).
     /// </summary>
     internal static (string Sql, object?[] Args) Build(StatsQuery q, List<StatsDimension> dims, bool cube, bool partnerKey,
-        List<FullMonths>? full, List<BoundaryMonth>? boundary, string[]? extraKeys = null, string? columns = null)
+        List<BoundaryMonth>? boundary, string[]? extraKeys = null, string? columns = null)
     {
         var a = cube ? "c" : "i";
         var args = new List<object?> { q.From.Key, q.To.Key };
@@ -206,16 +259,13 @@ public sealed class StatsQueryRunner(Database db)
                 break;
         }
         var joinGroup = dims.Contains(StatsDimension.Group) || q.Scope.Kind == ScopeKind.Group;
-        string from, with = "";
+        string from;
         if (cube)
         {
-            from = "stats_cube c";
+            // Groups are applied to cube rows by ReadCubeByGroup, month by month.
             if (joinGroup)
-            {
-                with = "WITH g (group_code, country, from_month, to_month) AS (VALUES " +
-                       string.Join(", ", full!.Select(f => $"({P(f.Group)}, {P(f.Country)}, {P(f.From)}, {P(f.To)})")) + ") ";
-                from += " JOIN g ON g.country = c.partner_country AND c.release_month BETWEEN g.from_month AND g.to_month";
-            }
+                throw new InvalidOperationException("the cube is not joined to groups in SQL");
+            from = "stats_cube c";
         }
         else
         {
@@ -235,7 +285,7 @@ public sealed class StatsQueryRunner(Database db)
         keys.AddRange(extraKeys ?? []);
         var measure = columns ?? (cube ? CubeMeasure(q, partnerKey) : ItemMeasure(q, partnerKey));
         var select = string.Join(", ", keys.Select((k, n) => $"{k} AS k{n}").Append($"{measure} AS v"));
-        var sql = $"{with}SELECT {select} FROM {from} WHERE {string.Join(" AND ", where)}" +
+        var sql = $"SELECT {select} FROM {from} WHERE {string.Join(" AND ", where)}" +
                   (keys.Count > 0 ? $" GROUP BY {string.Join(", ", keys.Select((_, n) => "k" + n))}" : "");
         return (sql, args.ToArray());
     }
