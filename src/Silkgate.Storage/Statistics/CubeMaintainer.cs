@@ -121,7 +121,11 @@ public static class CubeMaintainer
     {
         if (changes.Count == 0)
             return;
-        var cells = changes.Where(kv => kv.Value != default).ToList();
+        // In key order: concurrent writers touching the same cells lock them in the same order (no deadlock on PostgreSQL).
+        var cells = changes.Where(kv => kv.Value != default)
+            .OrderBy(kv => kv.Key.ReleaseMonth).ThenBy(kv => kv.Key.Flow, StringComparer.Ordinal).ThenBy(kv => kv.Key.Partner, StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.Port, StringComparer.Ordinal).ThenBy(kv => kv.Key.TradeMode, StringComparer.Ordinal).ThenBy(kv => kv.Key.InZone)
+            .ThenBy(kv => kv.Key.Ecommerce).ThenBy(kv => kv.Key.Hs4, StringComparer.Ordinal).ToList();
         if (conn is NpgsqlConnection)
         {
             const int chunk = 400;
