@@ -111,6 +111,11 @@ internal static class CubeBench
             recompute = CubeMaintainer.Recompute(db, compare: false);
             report.Add(section, "full cube recompute (DELETE + INSERT … SELECT … GROUP BY), SQLite", Report.Seconds(recompute.Seconds), Report.Rate(options.Items, recompute.Seconds),
                 $"{Report.Count(recompute.CellsAfter)} cells (maintained cube had {Report.Count(recompute.CellsBefore)})");
+            if (options.Items > 2_000_000)
+            {
+                report.Add(section, "  maintained cube against a recompute", "skipped", "", "above 2 M items (reads every cell twice into memory); the tests check it");
+                return;
+            }
             var check = CubeMaintainer.Recompute(db);
             report.Add(section, "  maintained cube against a recompute", check.Differed ? "DIFFERS" : "equal", "", $"{Report.Count(check.CellsDiffering)} cells differing (recompute with comparison took {Report.Seconds(check.Seconds)})");
             if (check.Differed)
