@@ -8,6 +8,9 @@ internal enum BenchPart
     All,
     Import,
     Query,
+
+    /// <summary>Only section 6: the statistics cube (writes N items, no CSV, no import sections).</summary>
+    Cube,
 }
 
 /// <summary>Command-line options of the benchmark (plain parsing: the program has a handful of flags).</summary>
@@ -23,7 +26,9 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
                           the bench creates and drops its own databases. Without it PostgreSQL is skipped.
           --work DIR      scratch folder (default: a new temp folder); generated files are removed at the end unless --keep
           --keep          keep the generated CSV and database files (and the PostgreSQL databases)
-          --only PART     import | query | all (default all). 'query' still generates and imports the file it queries.
+          --only PART     import | query | cube | all (default all). 'query' still generates and imports the file it queries;
+                          'cube' writes N generated items through the writer and times the statistics cube (section 6):
+                          ~15 bulletin figures from the cube and from the items, a full recompute, and DuckDB over the same rows
           --profile       time the importer's stages even when the importer reaches 50 % of the ceiling
           --no-profile    never time the importer's stages
           --profile-items P  items written by the writer-stage profile (default: N, at most 2,000,000)
@@ -35,6 +40,8 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
     public bool RunsImports => Only is BenchPart.All or BenchPart.Import;
 
     public bool RunsQueries => Only is BenchPart.All or BenchPart.Query;
+
+    public bool RunsCube => Only is BenchPart.All or BenchPart.Cube;
 
     /// <summary>Parses the arguments; returns null (after printing why) when they are wrong or --help was asked.</summary>
     public static BenchOptions? Parse(string[] args)
@@ -79,7 +86,8 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
                             "all" => BenchPart.All,
                             "import" => BenchPart.Import,
                             "query" => BenchPart.Query,
-                            var other => throw new ArgumentException($"--only: '{other}' is not import, query or all"),
+                            "cube" => BenchPart.Cube,
+                            var other => throw new ArgumentException($"--only: '{other}' is not import, query, cube or all"),
                         };
                         break;
                     case "--profile":

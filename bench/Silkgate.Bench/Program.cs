@@ -7,7 +7,8 @@ using Silkgate.Storage.Reference;
 
 // Silkgate.Bench: import and query throughput of the product against baselines measured in the same run
 // (docs/performance.md). Sections: 1 KCS train file import, 2 generated file import, 3 raw ceilings, the
-// importer/ceiling ratios and (below 50 %) a stage profile, 4 statistics query with DuckDB for comparison.
+// importer/ceiling ratios and (below 50 %) a stage profile, 4 statistics query with DuckDB for comparison,
+// 5 importer stages (when below target), 6 the statistics cube (alone with --only cube).
 
 var options = BenchOptions.Parse(args);
 if (options is null)
@@ -86,6 +87,15 @@ if (options.RunsImports)
 // 2. The generated Kashgar-like file of N items.
 const string gen = "2 generated file";
 var generator = KashgarGenerator.Create(options.Seed);
+if (options.Only == BenchPart.Cube)
+{
+    // 6 alone: the statistics cube on N items written straight through the writer (no CSV, no import sections).
+    CubeBench.Run(report, scratch, generator, options, Step);
+    report.PrintSummary();
+    if (failures > 0)
+        Console.WriteLine($"{failures} measurement(s) FAILED; see above.");
+    return failures > 0 ? 1 : 0;
+}
 var csv = scratch.File($"kashgar-{options.Items}.csv");
 var mappingPath = scratch.File("kashgar-bench.json");
 File.WriteAllText(mappingPath, KashgarGenerator.MappingJson);
@@ -328,6 +338,10 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
         }, "the same, after ALTER TABLE declaration_item DROP CONSTRAINT fk_item_declaration");
     }
 }
+
+// 6. The statistics cube: bulletin figures from the cube and the items, recompute, DuckDB over the same rows.
+if (options.RunsCube)
+    CubeBench.Run(report, scratch, generator, options, Step);
 
 report.PrintSummary();
 if (failures > 0)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Silkgate.Common;
 using Silkgate.Declarations;
 using Silkgate.Risk;
+using Silkgate.Storage.Statistics;
 using Silkgate.Tariff;
 
 namespace Silkgate.Storage.Declarations;
@@ -152,6 +153,7 @@ public sealed partial class DeclarationService
             // From now on the items count in the statistics, under the release month.
             Sql.Exec(conn, tx, "UPDATE declaration_item SET release_date = @p0, release_month = @p1 WHERE enterprise_id = @p2 AND declaration_id = @p3",
                 day, YearMonth.Of(day).Key, d.EnterpriseId, id);
+            CubeMaintainer.ApplyStored(conn, tx, d.EnterpriseId, id, +1);
             return $"released on {day:yyyy-MM-dd}";
         });
 
@@ -162,6 +164,7 @@ public sealed partial class DeclarationService
             {
                 if (string.IsNullOrWhiteSpace(reason))
                     throw new SilkgateException("SG-DEC-106", $"Cancelling released declaration {id} needs a reason.");
+                CubeMaintainer.ApplyStored(conn, tx, d.EnterpriseId, id, -1);
                 Sql.Exec(conn, tx, "UPDATE declaration_item SET release_date = NULL, release_month = NULL WHERE enterprise_id = @p0 AND declaration_id = @p1", d.EnterpriseId, id);
                 return "withdrawn from the statistics";
             }
@@ -224,8 +227,11 @@ public sealed partial class DeclarationService
     private void ReplaceAssessment(DbConnection conn, DbTransaction tx, StoredDeclaration d, DeclarationDraft draft, DeclarationTaxResult taxes, Actor actor)
     {
         var prepared = new Prepared(d.DeclarationId, draft, [], taxes, new LaneDecision(d.Lane ?? Lane.Green, d.RiskPercentile ?? 0m, "", d.RiskReasons), d.State);
+        // Only declarations not yet released are re-assessed today; should released items ever be replaced, the cube follows.
+        CubeMaintainer.ApplyStored(conn, tx, d.EnterpriseId, d.DeclarationId, -1);
         Sql.Exec(conn, tx, "DELETE FROM declaration_item WHERE enterprise_id = @p0 AND declaration_id = @p1", d.EnterpriseId, d.DeclarationId);
         Sql.InsertMany(conn, tx, "declaration_item", ItemColumns, ItemRows(prepared));
+        CubeMaintainer.ApplyStored(conn, tx, d.EnterpriseId, d.DeclarationId, +1);
         Sql.Exec(conn, tx, "UPDATE declaration SET duty_fen = @p0, consumption_tax_fen = @p1, vat_fen = @p2, tax_total_fen = @p3, item_count = @p4 WHERE enterprise_id = @p5 AND declaration_id = @p6",
             Money.ToFen(taxes.Duty.Collected), Money.ToFen(taxes.ConsumptionTax.Collected), Money.ToFen(taxes.Vat.Collected), Money.ToFen(taxes.TaxTotal),
             draft.Body.Items.Count, d.EnterpriseId, d.DeclarationId);

@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Silkgate.Common;
 using Silkgate.Declarations;
+using Silkgate.Storage.Statistics;
 
 namespace Silkgate.Storage.Declarations;
 
@@ -11,6 +12,7 @@ namespace Silkgate.Storage.Declarations;
 /// Writes whole declarations (header and items) in batches, each batch one transaction, so that a declaration
 /// is either stored complete or not at all. SQLite uses one prepared statement per table; PostgreSQL uses
 /// binary COPY. Declarations whose (source, external id) is already stored are skipped: importing again adds nothing.
+/// Items of declarations with a release date are released items: the batch adds them to the statistics cube.
 /// </summary>
 public sealed class DeclarationWriter(TimeProvider clock)
 {
@@ -53,6 +55,11 @@ public sealed class DeclarationWriter(TimeProvider clock)
                 CopyPostgres(pg, fresh, now);
             else
                 InsertPrepared(conn, tx, fresh, now);
+            // Released items enter the statistics cube in the same transaction: summed per cell first, one upsert per cell.
+            var changes = new Dictionary<CubeCell, CubeMeasures>();
+            foreach (var d in fresh)
+                CubeMaintainer.Add(changes, d);
+            CubeMaintainer.Apply(conn, tx, changes);
         }
         tx.Commit();
         return fresh.Count;

@@ -5,14 +5,46 @@ using Silkgate.Statistics;
 
 namespace Silkgate.Storage.Statistics;
 
+/// <summary>Where an answer came from: the monthly cube, the cube plus items of boundary months, or the items alone.</summary>
+public enum StatsSource
+{
+    Cube,
+    CubeAndItems,
+    Items,
+}
+
 /// <summary>
 /// Answers a <see cref="StatsQuery"/> from released items (DESIGN.md §9): imports by origin, exports by
 /// destination (the item's partner country), statistical value (CIF/FOB) in CNY, release month as the period.
 /// USD figures convert month by month with the customs USD rate of the release month: the query always groups by
 /// month in SQL, converts in decimal, then sums to the dimensions asked.
+/// <para>
+/// Whenever the answer is exactly the same, it is read from the monthly cube (table stats_cube, docs/statistics.md)
+/// rather than from the items. Group memberships are dated by day: a (group, partner, month) whose membership
+/// starts or ends inside the month is answered from the items of that partner and month, the rest from the cube.
+/// declaration_count is read from the cube unless it is split by HS code, or by group without partner (a
+/// declaration with two partners of one group counts once for the group, which cube cells cannot tell).
+/// </para>
 /// </summary>
 public sealed class StatsQueryRunner(Database db)
 {
+    /// <summary>Always scan the items (the reference answer the cube is tested against).</summary>
+    public bool FromItems { get; init; }
+
+    /// <summary>Where the last answer of <see cref="Run"/> came from.</summary>
+    public StatsSource LastSource { get; private set; }
+
+    /// <summary>Whether the cube can answer the query exactly (with items for boundary months of group memberships).</summary>
+    public static bool CubeAnswers(StatsQuery q)
+    {
+        if (q.Measure != StatsMeasure.DeclarationCount)
+            return true;
+        if (q.Dimensions.Contains(StatsDimension.Hs2) || q.Dimensions.Contains(StatsDimension.Hs4))
+            return false;
+        var byGroup = q.Dimensions.Contains(StatsDimension.Group) || q.Scope.Kind == ScopeKind.Group;
+        return !byGroup || q.Dimensions.Contains(StatsDimension.Partner);
+    }
+
     public IReadOnlyList<StatsRow> Run(StatsQuery q, ReferenceData reference)
     {
         if (q.Scope.Kind == ScopeKind.Group && !reference.Groups.Exists(q.Scope.Name!))
@@ -22,58 +54,54 @@ public sealed class StatsQueryRunner(Database db)
         if (needUsd && !sqlDims.Contains(StatsDimension.Month))
             sqlDims.Add(StatsDimension.Month);
 
-        var joinGroup = sqlDims.Contains(StatsDimension.Group) || q.Scope.Kind == ScopeKind.Group;
-        var args = new List<object?> { q.From.Key, q.To.Key };
-        var where = new List<string> { "i.release_month BETWEEN @p0 AND @p1" };
-        if (q.Flow != StatsFlow.Total)
+        // Raw sums by key (dimension values as SQL gives them, formatted), added up over the parts of the answer.
+        var raw = new Dictionary<string, (string[] Keys, long Value)>(StringComparer.Ordinal);
+        var useCube = !FromItems && CubeAnswers(q);
+        using (var conn = db.OpenConnection())
         {
-            args.Add(q.Flow == StatsFlow.Import ? "import" : "export");
-            where.Add($"i.flow = @p{args.Count - 1}");
+            if (!useCube)
+            {
+                LastSource = StatsSource.Items;
+                Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey: false, null), sqlDims, partnerKey: false);
+            }
+            else
+            {
+                // partner_count from cells: the value per partner is summed first (values are never negative, so a
+                // partner with a non-zero sum is a partner with a non-zero item), then partners are counted.
+                var partnerKey = q.Measure == StatsMeasure.PartnerCount;
+                var byGroup = sqlDims.Contains(StatsDimension.Group) || q.Scope.Kind == ScopeKind.Group;
+                if (!byGroup)
+                {
+                    LastSource = StatsSource.Cube;
+                    Read(conn, raw, Build(q, sqlDims, cube: true, partnerKey, null), sqlDims, partnerKey);
+                }
+                else
+                {
+                    var (full, boundary) = Memberships(q, reference);
+                    LastSource = boundary.Count > 0 ? StatsSource.CubeAndItems : StatsSource.Cube;
+                    if (full.Count > 0)
+                        ReadCubeByGroup(conn, raw, q, sqlDims, partnerKey, full);
+                    if (boundary.Count > 0)
+                        Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey, boundary), sqlDims, partnerKey);
+                }
+                if (partnerKey)
+                {
+                    var counted = new Dictionary<string, (string[] Keys, long Value)>(StringComparer.Ordinal);
+                    foreach (var (keys, value) in raw.Values)
+                    {
+                        var k = keys[..^1];
+                        var id = string.Join("\u0001", k);
+                        var add = keys[^1] != "ZZ" && value != 0 ? 1 : 0;
+                        counted[id] = counted.TryGetValue(id, out var c) ? (c.Keys, c.Value + add) : (k, add);
+                    }
+                    raw = counted;
+                }
+            }
         }
-        switch (q.Scope.Kind)
-        {
-            case ScopeKind.Zone:
-                where.Add("i.in_zone = true");
-                break;
-            case ScopeKind.Port:
-                args.Add(q.Scope.Name);
-                where.Add($"i.port = @p{args.Count - 1}");
-                break;
-            case ScopeKind.Group:
-                args.Add(q.Scope.Name);
-                where.Add($"g.group_code = @p{args.Count - 1}");
-                break;
-        }
-        // Group memberships are dated: an item counts for a group when released while its partner was a member.
-        var from = "declaration_item i" + (joinGroup
-            ? " JOIN partner_group g ON g.country = i.partner_country AND i.release_date >= g.valid_from AND (g.valid_to IS NULL OR i.release_date <= g.valid_to)"
-            : "");
-        var keys = sqlDims.Select(DimensionSql).ToList();
-        var measure = q.Measure switch
-        {
-            StatsMeasure.TradeValue => "sum(i.statistical_value_fen)",
-            StatsMeasure.CargoMass => "sum(i.net_mass_g)",
-            StatsMeasure.EcommerceValue => "sum(CASE WHEN i.ecommerce = true THEN i.statistical_value_fen ELSE 0 END)",
-            StatsMeasure.ItemCount => "count(*)",
-            StatsMeasure.DeclarationCount => "count(DISTINCT i.enterprise_id || '/' || i.declaration_id)",
-            // A partner is a country with non-zero trade; ZZ (unknown) is no country.
-            _ => "count(DISTINCT CASE WHEN i.statistical_value_fen <> 0 AND i.partner_country <> 'ZZ' THEN i.partner_country END)",
-        };
-        var select = string.Join(", ", keys.Select((k, n) => $"{k} AS k{n}").Append($"{measure} AS v"));
-        var sql = $"SELECT {select} FROM {from} WHERE {string.Join(" AND ", where)}" +
-                  (keys.Count > 0 ? $" GROUP BY {string.Join(", ", keys.Select((_, n) => "k" + n))}" : "");
 
-        using var conn = db.OpenConnection();
-        var raw = Sql.Query(conn, null, sql, r =>
-        {
-            var k = new string[keys.Count];
-            for (var n = 0; n < keys.Count; n++)
-                k[n] = FormatKey(sqlDims[n], r.IsDBNull(n) ? "" : Convert.ToString(r.GetValue(n), CultureInfo.InvariantCulture)!);
-            var v = r.IsDBNull(keys.Count) ? 0L : Convert.ToInt64(r.GetValue(keys.Count), CultureInfo.InvariantCulture);
-            return (Keys: k, Value: v);
-        }, args.ToArray()).ToList();
-
-        IEnumerable<(string[] Keys, decimal Value)> rows = raw.Select(r => (r.Keys, ScaleValue(q.Measure, r.Value)));
+        // Summed in key order, so that every way of answering adds the same decimals in the same order.
+        var ordered = raw.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToList();
+        IEnumerable<(string[] Keys, decimal Value)> rows = ordered.Select(r => (r.Keys, ScaleValue(q.Measure, r.Value)));
         if (needUsd)
         {
             var monthAt = sqlDims.IndexOf(StatsDimension.Month);
@@ -91,6 +119,201 @@ public sealed class StatsQueryRunner(Database db)
         return result.OrderBy(r => string.Join("\u0001", r.Keys), StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The SQL of the item scan for a query (grouped by month as well for USD), for running elsewhere: the
+    /// benchmark runs it on DuckDB over the same rows. Parameters are @p0, @p1, … in <c>Args</c>.
+    /// </summary>
+    public static (string Sql, object?[] Args) ItemScanSql(StatsQuery q)
+    {
+        var dims = q.Dimensions.ToList();
+        if (q.Currency == "USD" && q.Measure is StatsMeasure.TradeValue or StatsMeasure.EcommerceValue && !dims.Contains(StatsDimension.Month))
+            dims.Add(StatsDimension.Month);
+        return Build(q, dims, cube: false, partnerKey: false, null);
+    }
+
+    private static void Read(System.Data.Common.DbConnection conn, Dictionary<string, (string[] Keys, long Value)> raw, (string Sql, object?[] Args) query,
+        List<StatsDimension> dims, bool partnerKey)
+    {
+        var width = dims.Count + (partnerKey ? 1 : 0);
+        foreach (var (keys, value) in Sql.Query(conn, null, query.Sql, r =>
+                 {
+                     var k = new string[width];
+                     for (var n = 0; n < width; n++)
+                     {
+                         var text = r.IsDBNull(n) ? "" : Convert.ToString(r.GetValue(n), CultureInfo.InvariantCulture)!;
+                         k[n] = n < dims.Count ? FormatKey(dims[n], text) : text;
+                     }
+                     var v = r.IsDBNull(width) ? 0L : Convert.ToInt64(r.GetValue(width), CultureInfo.InvariantCulture);
+                     return (k, v);
+                 }, query.Args))
+        {
+            var id = string.Join("\u0001", keys);
+            raw[id] = raw.TryGetValue(id, out var had) ? (had.Keys, had.Value + value) : (keys, value);
+        }
+    }
+
+    /// <summary>
+    /// The cube part of a group answer: cells summed by the other dimensions, partner and month in SQL, then each
+    /// (partner, month) given to the groups it was a member of for the whole month (a join in SQL would loop over
+    /// every membership for every cell).
+    /// </summary>
+    private static void ReadCubeByGroup(System.Data.Common.DbConnection conn, Dictionary<string, (string[] Keys, long Value)> raw, StatsQuery q,
+        List<StatsDimension> sqlDims, bool partnerKey, List<FullMonths> full)
+    {
+        var inner = sqlDims.Where(d => d != StatsDimension.Group).ToList();
+        var plain = q with { Scope = q.Scope.Kind == ScopeKind.Group ? StatsScope.Prefecture : q.Scope, Dimensions = inner };
+        var (sql, args) = Build(plain, inner, cube: true, partnerKey, null, ["c.partner_country", "c.release_month"]);
+        var byCountry = full.ToLookup(f => f.Country, StringComparer.Ordinal);
+        var width = inner.Count + (partnerKey ? 1 : 0);
+        foreach (var (keys, partner, month, value) in Sql.Query(conn, null, sql, r =>
+                 {
+                     var k = new string[width];
+                     for (var n = 0; n < width; n++)
+                     {
+                         var text = r.IsDBNull(n) ? "" : Convert.ToString(r.GetValue(n), CultureInfo.InvariantCulture)!;
+                         k[n] = n < inner.Count ? FormatKey(inner[n], text) : text;
+                     }
+                     return (k, r.GetString(width), Convert.ToInt32(r.GetValue(width + 1), CultureInfo.InvariantCulture),
+                         r.IsDBNull(width + 2) ? 0L : Convert.ToInt64(r.GetValue(width + 2), CultureInfo.InvariantCulture));
+                 }, args).ToList())
+        {
+            foreach (var f in byCountry[partner])
+            {
+                if (month < f.From || month > f.To)
+                    continue;
+                var final = new string[sqlDims.Count + (partnerKey ? 1 : 0)];
+                var at = 0;
+                for (var n = 0; n < sqlDims.Count; n++)
+                    final[n] = sqlDims[n] == StatsDimension.Group ? f.Group : keys[at++];
+                if (partnerKey)
+                    final[^1] = keys[^1];
+                var id = string.Join("\u0001", final);
+                raw[id] = raw.TryGetValue(id, out var had) ? (had.Keys, had.Value + value) : (final, value);
+            }
+        }
+    }
+
+    /// <summary>A membership that covers whole months <see cref="From"/>..<see cref="To"/> (YYYYMM keys).</summary>
+    internal sealed record FullMonths(string Group, string Country, int From, int To);
+
+    /// <summary>A group, partner and month in which the membership starts or ends (answered from the items).</summary>
+    internal sealed record BoundaryMonth(string Group, string Country, int Month);
+
+    /// <summary>The memberships that matter to the query, split into whole months and boundary months.</summary>
+    internal static (List<FullMonths> Full, List<BoundaryMonth> Boundary) Memberships(StatsQuery q, ReferenceData reference)
+    {
+        var full = new List<FullMonths>();
+        var boundary = new HashSet<BoundaryMonth>();
+        foreach (var m in reference.Groups.All)
+        {
+            if (q.Scope.Kind == ScopeKind.Group && m.Group != q.Scope.Name)
+                continue;
+            if (m.ValidTo is { } end && end < m.ValidFrom)
+                continue;
+            var startMonth = YearMonth.Of(m.ValidFrom);
+            var first = m.ValidFrom.Day == 1 ? startMonth : startMonth.AddMonths(1);
+            var last = m.ValidTo is { } to ? (to == YearMonth.Of(to).LastDay ? YearMonth.Of(to) : YearMonth.Of(to).AddMonths(-1)) : new YearMonth(9999, 12);
+            if (first < q.From)
+                first = q.From;
+            if (last > q.To)
+                last = q.To;
+            if (first <= last)
+                full.Add(new FullMonths(m.Group, m.Country, first.Key, last.Key));
+            if (m.ValidFrom.Day != 1 && startMonth >= q.From && startMonth <= q.To)
+                boundary.Add(new BoundaryMonth(m.Group, m.Country, startMonth.Key));
+            if (m.ValidTo is { } e && e != YearMonth.Of(e).LastDay && YearMonth.Of(e) >= q.From && YearMonth.Of(e) <= q.To)
+                boundary.Add(new BoundaryMonth(m.Group, m.Country, YearMonth.Of(e).Key));
+        }
+        return (full, boundary.OrderBy(b => (b.Group, b.Country, b.Month)).ToList());
+    }
+
+    /// <summary>
+    /// The SQL of one part of an answer: from the items (i) or the cube (c), the items optionally restricted to
+    /// boundary months of group memberships; with <paramref name="partnerKey"/> the partner is
+    /// an extra last key and the value is the partner's sum of statistical value (for partner_count).
+    /// </summary>
+    internal static (string Sql, object?[] Args) Build(StatsQuery q, List<StatsDimension> dims, bool cube, bool partnerKey,
+        List<BoundaryMonth>? boundary, string[]? extraKeys = null, string? columns = null)
+    {
+        var a = cube ? "c" : "i";
+        var args = new List<object?> { q.From.Key, q.To.Key };
+        string P(object? value)
+        {
+            args.Add(value);
+            return "@p" + (args.Count - 1).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var where = new List<string> { $"{a}.release_month BETWEEN @p0 AND @p1" };
+        if (q.Flow != StatsFlow.Total)
+            where.Add($"{a}.flow = {P(q.Flow == StatsFlow.Import ? "import" : "export")}");
+        switch (q.Scope.Kind)
+        {
+            case ScopeKind.Zone:
+                where.Add($"{a}.in_zone = true");
+                break;
+            case ScopeKind.Port:
+                where.Add($"{a}.port = {P(q.Scope.Name)}");
+                break;
+            case ScopeKind.Group:
+                where.Add($"g.group_code = {P(q.Scope.Name)}");
+                break;
+        }
+        var joinGroup = dims.Contains(StatsDimension.Group) || q.Scope.Kind == ScopeKind.Group;
+        string from;
+        if (cube)
+        {
+            // Groups are applied to cube rows by ReadCubeByGroup, month by month.
+            if (joinGroup)
+                throw new InvalidOperationException("the cube is not joined to groups in SQL");
+            from = "stats_cube c";
+        }
+        else
+        {
+            // Group memberships are dated: an item counts for a group when released while its partner was a member.
+            from = "declaration_item i" + (joinGroup
+                ? " JOIN partner_group g ON g.country = i.partner_country AND i.release_date >= g.valid_from AND (g.valid_to IS NULL OR i.release_date <= g.valid_to)"
+                : "");
+            if (boundary is not null)
+            {
+                where.Add($"i.release_month IN ({string.Join(", ", boundary.Select(b => b.Month).Distinct().Select(m => P(m)))})");
+                where.Add("(" + string.Join(" OR ", boundary.Select(b => $"(g.group_code = {P(b.Group)} AND i.partner_country = {P(b.Country)} AND i.release_month = {P(b.Month)})")) + ")");
+            }
+        }
+        var keys = dims.Select(d => DimensionSql(d, cube)).ToList();
+        if (partnerKey)
+            keys.Add($"{a}.partner_country");
+        keys.AddRange(extraKeys ?? []);
+        var measure = columns ?? (cube ? CubeMeasure(q, partnerKey) : ItemMeasure(q, partnerKey));
+        var select = string.Join(", ", keys.Select((k, n) => $"{k} AS k{n}").Append($"{measure} AS v"));
+        var sql = $"SELECT {select} FROM {from} WHERE {string.Join(" AND ", where)}" +
+                  (keys.Count > 0 ? $" GROUP BY {string.Join(", ", keys.Select((_, n) => "k" + n))}" : "");
+        return (sql, args.ToArray());
+    }
+
+    private static string ItemMeasure(StatsQuery q, bool partnerKey) => q.Measure switch
+    {
+        StatsMeasure.TradeValue => "sum(i.statistical_value_fen)",
+        StatsMeasure.CargoMass => "sum(i.net_mass_g)",
+        StatsMeasure.EcommerceValue => "sum(CASE WHEN i.ecommerce = true THEN i.statistical_value_fen ELSE 0 END)",
+        StatsMeasure.ItemCount => "count(*)",
+        StatsMeasure.DeclarationCount => "count(DISTINCT i.enterprise_id || '/' || i.declaration_id)",
+        _ when partnerKey => "sum(i.statistical_value_fen)",
+        // A partner is a country with non-zero trade; ZZ (unknown) is no country.
+        _ => "count(DISTINCT CASE WHEN i.statistical_value_fen <> 0 AND i.partner_country <> 'ZZ' THEN i.partner_country END)",
+    };
+
+    private static string CubeMeasure(StatsQuery q, bool partnerKey) => q.Measure switch
+    {
+        StatsMeasure.TradeValue => "sum(c.value_fen)",
+        StatsMeasure.CargoMass => "sum(c.mass_g)",
+        StatsMeasure.EcommerceValue => "sum(CASE WHEN c.ecommerce = true THEN c.value_fen ELSE 0 END)",
+        StatsMeasure.ItemCount => "sum(c.items)",
+        // Split by partner, a declaration counts once per partner; otherwise once.
+        StatsMeasure.DeclarationCount => q.Dimensions.Contains(StatsDimension.Partner) ? "sum(c.partner_declarations)" : "sum(c.declarations)",
+        _ when partnerKey => "sum(c.value_fen)",
+        _ => throw new InvalidOperationException("partner_count from the cube needs the partner key"),
+    };
+
     private static decimal ScaleValue(StatsMeasure m, long v) => m switch
     {
         StatsMeasure.TradeValue or StatsMeasure.EcommerceValue => Money.FromFen(v),
@@ -98,21 +321,25 @@ public sealed class StatsQueryRunner(Database db)
         _ => v,
     };
 
-    private static string DimensionSql(StatsDimension d) => d switch
+    internal static string DimensionSql(StatsDimension d, bool cube)
     {
-        StatsDimension.Month => "i.release_month",
-        StatsDimension.Quarter => "(i.release_month / 100) * 10 + ((i.release_month % 100) - 1) / 3 + 1",
-        StatsDimension.Year => "i.release_month / 100",
-        StatsDimension.Partner => "i.partner_country",
-        StatsDimension.Group => "g.group_code",
-        StatsDimension.Port => "i.port",
-        StatsDimension.Hs2 => "substr(i.hs_code, 1, 2)",
-        StatsDimension.Hs4 => "substr(i.hs_code, 1, 4)",
-        StatsDimension.TradeMode => "i.trade_mode",
-        _ => "i.flow",
-    };
+        var a = cube ? "c" : "i";
+        return d switch
+        {
+            StatsDimension.Month => $"{a}.release_month",
+            StatsDimension.Quarter => $"({a}.release_month / 100) * 10 + (({a}.release_month % 100) - 1) / 3 + 1",
+            StatsDimension.Year => $"{a}.release_month / 100",
+            StatsDimension.Partner => $"{a}.partner_country",
+            StatsDimension.Group => "g.group_code",
+            StatsDimension.Port => $"{a}.port",
+            StatsDimension.Hs2 => cube ? "substr(c.hs4, 1, 2)" : "substr(i.hs_code, 1, 2)",
+            StatsDimension.Hs4 => cube ? "c.hs4" : "substr(i.hs_code, 1, 4)",
+            StatsDimension.TradeMode => $"{a}.trade_mode",
+            _ => $"{a}.flow",
+        };
+    }
 
-    private static string FormatKey(StatsDimension d, string raw)
+    internal static string FormatKey(StatsDimension d, string raw)
     {
         switch (d)
         {
