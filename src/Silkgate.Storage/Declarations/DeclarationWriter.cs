@@ -30,6 +30,13 @@ public sealed class DeclarationWriter(TimeProvider clock)
         "flow", "release_date", "release_month", "port", "trade_mode", "in_zone", "ecommerce",
     ];
 
+    // Cleared declarations (the scenario's) also carry what clearance decided: the lane and the taxes, as lodging stores them.
+    private static readonly string[] AssessedHeaderColumns =
+        [.. HeaderColumns, "lane", "risk_percentile", "risk_model", "duty_fen", "consumption_tax_fen", "vat_fen", "tax_total_fen"];
+
+    private static readonly string[] AssessedItemColumns =
+        [.. ItemColumns, "customs_value_fen", "duty_fen", "consumption_tax_fen", "vat_fen", "mfn_duty_fen", "duty_rate_kind", "duty_agreement", "origin_country"];
+
     public static string DeclarationIdOf(Declaration d) => d.Source + ":" + d.ExternalId;
 
     public static string FlowName(Flow flow) => flow == Flow.Import ? "import" : "export";
@@ -87,25 +94,49 @@ public sealed class DeclarationWriter(TimeProvider clock)
         return stored.Count == 0 ? batch.ToList() : batch.Where(d => !stored.Contains((d.Source, d.ExternalId))).ToList();
     }
 
-    private static object?[] HeaderRow(Declaration d, string now) =>
-    [
-        d.EnterpriseId, DeclarationIdOf(d), d.Source, d.ExternalId, FlowName(d.Flow), Lifecycle.StateName(d.State), d.DeclarationDate,
-        d.ReleaseDate, d.Port, d.TradeMode, d.TransportMode, d.PartnerCountry, d.Currency, d.Freight, d.Insurance, d.InZone,
-        d.Ecommerce, d.Items.Count, 1, now,
-    ];
+    private static object?[] HeaderRow(Declaration d, string now, bool assessed)
+    {
+        object?[] row =
+        [
+            d.EnterpriseId, DeclarationIdOf(d), d.Source, d.ExternalId, FlowName(d.Flow), Lifecycle.StateName(d.State), d.DeclarationDate,
+            d.ReleaseDate, d.Port, d.TradeMode, d.TransportMode, d.PartnerCountry, d.Currency, d.Freight, d.Insurance, d.InZone,
+            d.Ecommerce, d.Items.Count, 1, now,
+        ];
+        if (!assessed)
+            return row;
+        var a = d.Assessment;
+        return
+        [
+            .. row, a?.Lane, a?.RiskPercentile, a?.RiskModel, Fen(a?.DutyCny), Fen(a?.ConsumptionTaxCny), Fen(a?.VatCny), Fen(a?.TaxTotalCny),
+        ];
+    }
 
-    private static object?[] ItemRow(Declaration d, DeclarationItem i) =>
-    [
-        d.EnterpriseId, DeclarationIdOf(d), i.ItemNo, i.HsCode, i.Description, i.PartnerCountry, i.Quantity,
-        i.QuantityUnit, Mass.ToGrams(i.NetMassKg), i.ValueOriginal, Money.ToFen(i.StatisticalValueCny), i.Preference,
-        i.CertificateOfOrigin, FlowName(d.Flow), d.ReleaseDate, d.ReleaseDate is { } r ? YearMonth.Of(r).Key : null,
-        d.Port, d.TradeMode, d.InZone, d.Ecommerce,
-    ];
+    private static object?[] ItemRow(Declaration d, DeclarationItem i, bool assessed)
+    {
+        object?[] row =
+        [
+            d.EnterpriseId, DeclarationIdOf(d), i.ItemNo, i.HsCode, i.Description, i.PartnerCountry, i.Quantity,
+            i.QuantityUnit, Mass.ToGrams(i.NetMassKg), i.ValueOriginal, Money.ToFen(i.StatisticalValueCny), i.Preference,
+            i.CertificateOfOrigin, FlowName(d.Flow), d.ReleaseDate, d.ReleaseDate is { } r ? YearMonth.Of(r).Key : null,
+            d.Port, d.TradeMode, d.InZone, d.Ecommerce,
+        ];
+        if (!assessed)
+            return row;
+        var a = i.Assessment;
+        return
+        [
+            .. row, Fen(a?.CustomsValueCny), Fen(a?.DutyCny), Fen(a?.ConsumptionTaxCny), Fen(a?.VatCny), Fen(a?.MfnDutyCny), a?.DutyRateKind,
+            a?.DutyAgreement, a is null ? null : d.Flow == Flow.Import ? i.PartnerCountry : "CN",
+        ];
+    }
+
+    private static long? Fen(decimal? cny) => cny is { } v ? Money.ToFen(v) : null;
 
     private static void InsertPrepared(DbConnection conn, DbTransaction tx, List<Declaration> batch, string now)
     {
-        Sql.InsertMany(conn, tx, "declaration", HeaderColumns, batch.Select(d => HeaderRow(d, now)));
-        Sql.InsertMany(conn, tx, "declaration_item", ItemColumns, batch.SelectMany(d => d.Items.Select(i => ItemRow(d, i))));
+        var assessed = batch.Any(d => d.Assessment is not null);
+        Sql.InsertMany(conn, tx, "declaration", assessed ? AssessedHeaderColumns : HeaderColumns, batch.Select(d => HeaderRow(d, now, assessed)));
+        Sql.InsertMany(conn, tx, "declaration_item", assessed ? AssessedItemColumns : ItemColumns, batch.SelectMany(d => d.Items.Select(i => ItemRow(d, i, assessed))));
     }
 
     private static readonly NpgsqlDbType[] HeaderTypes =
@@ -124,10 +155,24 @@ public sealed class DeclarationWriter(TimeProvider clock)
         NpgsqlDbType.Integer, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Boolean, NpgsqlDbType.Boolean,
     ];
 
+    private static readonly NpgsqlDbType[] AssessedHeaderTypes =
+    [
+        .. HeaderTypes, NpgsqlDbType.Varchar, NpgsqlDbType.Numeric, NpgsqlDbType.Varchar, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
+        NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
+    ];
+
+    private static readonly NpgsqlDbType[] AssessedItemTypes =
+    [
+        .. ItemTypes, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Bigint,
+        NpgsqlDbType.Varchar, NpgsqlDbType.Varchar, NpgsqlDbType.Varchar,
+    ];
+
     private static void CopyPostgres(NpgsqlConnection conn, List<Declaration> batch, string now)
     {
-        Copy(conn, "declaration", HeaderColumns, HeaderTypes, batch.Select(d => HeaderRow(d, now)));
-        Copy(conn, "declaration_item", ItemColumns, ItemTypes, batch.SelectMany(d => d.Items.Select(i => ItemRow(d, i))));
+        var assessed = batch.Any(d => d.Assessment is not null);
+        Copy(conn, "declaration", assessed ? AssessedHeaderColumns : HeaderColumns, assessed ? AssessedHeaderTypes : HeaderTypes, batch.Select(d => HeaderRow(d, now, assessed)));
+        Copy(conn, "declaration_item", assessed ? AssessedItemColumns : ItemColumns, assessed ? AssessedItemTypes : ItemTypes,
+            batch.SelectMany(d => d.Items.Select(i => ItemRow(d, i, assessed))));
     }
 
     public static void Copy(NpgsqlConnection conn, string table, string[] columns, NpgsqlDbType[] types, IEnumerable<object?[]> rows)

@@ -48,13 +48,22 @@ public abstract class ScenarioContract(ITestDatabases databases)
     [Fact]
     public void Scenario_reproduces_every_figure_of_kashgar_public()
     {
-        var (plan, report, checks) = Run(databases.Create(), KashgarTargets);
+        var db = databases.Create();
+        var (plan, report, checks) = Run(db, KashgarTargets);
         Assert.Empty(plan.Problems);
         Assert.Equal(16, checks.Count);
         AssertAllMatch(checks);
         Assert.Equal(new YearMonth(2013, 1), plan.Months[0]);
         Assert.Equal(new YearMonth(2023, 12), plan.Months[^1]);
         Assert.Equal(report.Declarations, report.Stored);
+
+        // Clearance is stored as lodging stores it: every declaration has its lane; imports their taxes; preference claims their saving.
+        using var conn = db.OpenConnection();
+        Assert.Equal(0L, Sql.Scalar<long>(conn, null, "SELECT count(*) FROM declaration WHERE lane IS NULL"));
+        Assert.Equal(0L, Sql.Scalar<long>(conn, null, "SELECT count(*) FROM declaration_item WHERE flow = 'import' AND duty_fen IS NULL"));
+        var preferences = Bulletin.PreferenceTotals(db, new YearMonth(2023, 1), new YearMonth(2023, 9));
+        Assert.Equal(0, preferences.UnassessedItems);
+        Assert.True(preferences.Saving > 0m, "imports from Pakistan and Afghanistan claim CPFTA and LDC rates");
     }
 
     [Fact]
