@@ -31,7 +31,10 @@ public static class BulletinCommand
             var database = CliContext.Db(parse, db);
             var store = new ReferenceStore(database);
             store.EnsureLoaded();
-            var model = StoredBulletin.Compute(database, store.Load(), fromMonth, toMonth);
+            var reference = store.Load();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var model = StoredBulletin.Compute(database, reference, fromMonth, toMonth);
+            var computed = clock.Elapsed;
             var files = BulletinWriter.Write(model, language, parse.GetValue(output)!);
             var total = model.Figure("total");
             ctx.Out.WriteLine($"{BulletinWording.Period(model.From, model.To, language)}: {BulletinMarkdown.Word(total, language)}, {BulletinMarkdown.Word(model.Figure("total_yoy"), language)}");
@@ -39,6 +42,7 @@ public static class BulletinCommand
                 ctx.Out.WriteLine("note: no declaration was released in this period; every figure is 0");
             if (files.Charts.LabelLanguage != language)
                 ctx.Error.WriteLine("warning: no font with Chinese characters (Debian: fonts-noto-cjk); the charts are labelled in English");
+            ctx.Out.WriteLine($"{model.AllFigures.Count()} figures and the charts' data computed in {computed.TotalMilliseconds:N0} ms");
             foreach (var path in files.All)
                 ctx.Out.WriteLine("wrote " + path);
             return 0;

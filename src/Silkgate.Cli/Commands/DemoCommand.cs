@@ -90,10 +90,13 @@ public static class DemoCommand
         // The bulletin of the latest published period: January to the last month any target mentions.
         var last = targets.Max(t => t.To);
         var bulletinFrom = new YearMonth(last.Year, 1);
+        var figuresClock = Stopwatch.StartNew();
         var model = StoredBulletin.Compute(db, reference, bulletinFrom, last);
+        var figuresTime = figuresClock.Elapsed;
         var english = BulletinWriter.Write(model, BulletinLanguage.En, outDir);
         var chinese = BulletinWriter.Write(model, BulletinLanguage.Zh, Path.Combine(outDir, "zh"));
         console.MarkupLine($"5. Bulletin {bulletinFrom}..{last}: {Markup.Escape(BulletinMarkdown.Word(model.Figure("total"), BulletinLanguage.En))}, {Markup.Escape(BulletinMarkdown.Word(model.Figure("total_yoy"), BulletinLanguage.En))}; " +
+                           $"{model.AllFigures.Count()} figures and 5 charts' data from the statistics cube in {figuresTime.TotalMilliseconds:N0} ms; " +
                            $"wrote {english.All.Count() + chinese.All.Count()} files (Markdown, HTML, drill-down pages, charts in PNG and SVG; English and Chinese).");
         if (chinese.Charts.LabelLanguage != BulletinLanguage.Zh)
             ctx.Error.WriteLine("warning: no font with Chinese characters (Debian: fonts-noto-cjk); the Chinese charts are labelled in English");
