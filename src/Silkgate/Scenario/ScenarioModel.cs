@@ -87,6 +87,9 @@ public sealed record ScenarioSettings
 
     public int Enterprises { get; init; } = 600;
 
+    /// <summary>How many partners trade in a month when no partner-count target says.</summary>
+    public int DefaultPartners { get; init; } = 100;
+
     /// <summary>Names this scenario in its declaration numbers (a fingerprint of targets, shape files and settings), so one store holds one scenario.</summary>
     public string Key { get; init; } = "KS";
 }

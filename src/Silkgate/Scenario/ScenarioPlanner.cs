@@ -121,12 +121,13 @@ public sealed class ScenarioPlanner(
         var named = list.Select(p => p.Country).ToHashSet(StringComparer.Ordinal);
         // The tail: partners of the Belt and Road first (they trade through Kashgar more), then the rest, each in a seeded order.
         var random = new Random(settings.Seed);
+        var inGroups = reference.Groups.All.Select(m => m.Country).ToHashSet(StringComparer.Ordinal);
         var tail = reference.Countries.Where(c => !named.Contains(c.Alpha2) && !NoTrade.Contains(c.Alpha2))
-            .OrderBy(c => reference.Groups.All.Any(m => m.Country == c.Alpha2) ? 0 : 1)
+            .OrderBy(c => inGroups.Contains(c.Alpha2) ? 0 : 1)
             .ThenBy(c => c.Alpha2, StringComparer.Ordinal)
-            .Select(c => (c, key: random.Next()))
-            .OrderBy(x => reference.Groups.All.Any(m => m.Country == x.c.Alpha2) ? 0 : 1).ThenBy(x => x.key)
-            .Select(x => x.c.Alpha2);
+            .Select(c => (Country: c.Alpha2, Key: random.Next()))
+            .OrderBy(x => inGroups.Contains(x.Country) ? 0 : 1).ThenBy(x => x.Key)
+            .Select(x => x.Country);
         var weight = settings.TailWeight;
         var tailPorts = new Dictionary<string, double> { ["IRKESHTAM"] = 0.4, ["TORUGART"] = 0.2, ["KASHGAR_AIRPORT"] = 0.4 }
             .Where(kv => reference.Port(kv.Key) is not null).ToDictionary();
@@ -179,7 +180,7 @@ public sealed class ScenarioPlanner(
                 n[i] = want;
         }
         var fixedAt = Enumerable.Range(0, n.Length).Where(i => n[i] > 0).ToList();
-        var fallback = Math.Min(universe, Math.Max(namedPartners.Count, 100));
+        var fallback = Math.Min(universe, Math.Max(namedPartners.Count, settings.DefaultPartners));
         for (var i = 0; i < n.Length; i++)
         {
             if (n[i] > 0)
