@@ -276,6 +276,8 @@ public sealed class StatsQueryRunner(Database db)
             if (boundary is not null)
             {
                 where.Add($"i.release_month IN ({string.Join(", ", boundary.Select(b => b.Month).Distinct().Select(m => P(m)))})");
+                // Implied by the pairs below; lets the (release_month, partner_country) index read only those partners' items.
+                where.Add($"i.partner_country IN ({string.Join(", ", boundary.Select(b => b.Country).Distinct().Select(c => P(c)))})");
                 where.Add("(" + string.Join(" OR ", boundary.Select(b => $"(g.group_code = {P(b.Group)} AND i.partner_country = {P(b.Country)} AND i.release_month = {P(b.Month)})")) + ")");
             }
         }
