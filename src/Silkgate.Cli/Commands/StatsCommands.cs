@@ -115,30 +115,22 @@ public static class StatsCommands
             switch (parse.GetValue(format) ?? "csv")
             {
                 case "json":
-                    var doc = new Dictionary<string, object>
+                    var doc = QueryDocument(q);
+                    doc["declarations"] = e.Declarations;
+                    doc["rows_in_all"] = e.Rows.Count;
+                    doc["contributions_total"] = e.Total;
+                    doc["figure_total"] = e.FigureTotal;
+                    doc["adds_up"] = e.AddsUp;
+                    doc["rows"] = shown.Select(r =>
                     {
-                        ["measure"] = StatsQuery.MeasureNames.First(kv => kv.Value == q.Measure).Key,
-                        ["from"] = q.From.ToString(),
-                        ["to"] = q.To.ToString(),
-                        ["scope"] = q.Scope.ToString(),
-                        ["flow"] = q.Flow.ToString().ToLowerInvariant(),
-                        ["currency"] = q.Currency,
-                        ["declarations"] = e.Declarations,
-                        ["rows_in_all"] = e.Rows.Count,
-                        ["contributions_total"] = e.Total,
-                        ["figure_total"] = e.FigureTotal,
-                        ["adds_up"] = e.AddsUp,
-                        ["rows"] = shown.Select(r =>
-                        {
-                            var row = new Dictionary<string, object>();
-                            var cells = Cells(r);
-                            for (var i = 0; i < columns.Length - 2; i++)
-                                row[columns[i]] = cells[i];
-                            row["items"] = r.Items;
-                            row["value"] = r.Value;
-                            return row;
-                        }).ToList(),
-                    };
+                        var row = new Dictionary<string, object>();
+                        var cells = Cells(r);
+                        for (var i = 0; i < columns.Length - 2; i++)
+                            row[columns[i]] = cells[i];
+                        row["items"] = r.Items;
+                        row["value"] = r.Value;
+                        return row;
+                    }).ToList();
                     ctx.Out.WriteLine(JsonSerializer.Serialize(doc, JsonOptions));
                     ctx.Error.WriteLine(summary);
                     break;
@@ -247,25 +239,28 @@ public static class StatsCommands
 
     private static void WriteJson(TextWriter output, StatsQuery q, string[] names, IReadOnlyList<StatsRow> rows)
     {
-        var doc = new Dictionary<string, object>
+        var doc = QueryDocument(q);
+        doc["rows"] = rows.Select(r =>
         {
-            ["measure"] = StatsQuery.MeasureNames.First(kv => kv.Value == q.Measure).Key,
-            ["from"] = q.From.ToString(),
-            ["to"] = q.To.ToString(),
-            ["scope"] = q.Scope.ToString(),
-            ["flow"] = q.Flow.ToString().ToLowerInvariant(),
-            ["currency"] = q.Currency,
-            ["rows"] = rows.Select(r =>
-            {
-                var o = new Dictionary<string, object>();
-                for (var i = 0; i < names.Length; i++)
-                    o[names[i]] = r.Keys[i];
-                o["value"] = r.Value;
-                return o;
-            }).ToList(),
-        };
+            var o = new Dictionary<string, object>();
+            for (var i = 0; i < names.Length; i++)
+                o[names[i]] = r.Keys[i];
+            o["value"] = r.Value;
+            return o;
+        }).ToList();
         output.WriteLine(JsonSerializer.Serialize(doc, JsonOptions));
     }
+
+    /// <summary>The question a JSON answer of `stats query` or `stats explain` starts with, in the same keys for both.</summary>
+    private static Dictionary<string, object> QueryDocument(StatsQuery q) => new()
+    {
+        ["measure"] = StatsQuery.MeasureNames.First(kv => kv.Value == q.Measure).Key,
+        ["from"] = q.From.ToString(),
+        ["to"] = q.To.ToString(),
+        ["scope"] = q.Scope.ToString(),
+        ["flow"] = q.Flow.ToString().ToLowerInvariant(),
+        ["currency"] = q.Currency,
+    };
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 }

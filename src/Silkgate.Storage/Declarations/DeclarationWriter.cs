@@ -48,6 +48,18 @@ public sealed class DeclarationWriter(TimeProvider clock)
     /// </summary>
     public HashSet<string> EmptySources { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The number of some declaration already stored from <paramref name="source"/>, or null when none is; with none,
+    /// the source joins <see cref="EmptySources"/> and its batches skip the look-up of stored ids.
+    /// </summary>
+    public string? FirstStoredId(DbConnection conn, string source)
+    {
+        var stored = Sql.Query(conn, null, "SELECT external_id FROM declaration WHERE source = @p0 LIMIT 1", r => r.GetString(0), source).FirstOrDefault();
+        if (stored is null)
+            EmptySources.Add(source);
+        return stored;
+    }
+
     /// <summary>Stores the batch in one transaction; returns how many declarations were new (the rest were already stored).</summary>
     public int WriteBatch(DbConnection conn, IReadOnlyList<Declaration> batch)
     {

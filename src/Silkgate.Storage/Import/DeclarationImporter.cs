@@ -71,8 +71,8 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     private ImportReport Run(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection? conn, Action<long, long>? progress, long totalBytes)
     {
         var writer = new DeclarationWriter(clock);
-        if (conn is not null && Sql.Scalar<long>(conn, null, "SELECT count(*) FROM (SELECT 1 FROM declaration WHERE source = @p0 LIMIT 1) s", mapping.Source) == 0)
-            writer.EmptySources.Add(mapping.Source);
+        if (conn is not null)
+            writer.FirstStoredId(conn, mapping.Source);
         var rejects = new List<ImportReject>();
         var splitCounted = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<Declaration>();

@@ -57,10 +57,7 @@ public sealed class ScenarioLoader(Database db, TimeProvider clock)
         var (plan, generator, clearance) = run;
         var writer = new DeclarationWriter(clock);
         using var conn = db.OpenConnection();
-        var stored = Sql.Query(conn, null, "SELECT external_id FROM declaration WHERE source = @p0 LIMIT 1", r => r.GetString(0), ScenarioGenerator.Source).FirstOrDefault();
-        if (stored is null)
-            writer.EmptySources.Add(ScenarioGenerator.Source);
-        else if (!stored.StartsWith(plan.Settings.Key + "-", StringComparison.Ordinal))
+        if (writer.FirstStoredId(conn, ScenarioGenerator.Source) is { } stored && !stored.StartsWith(plan.Settings.Key + "-", StringComparison.Ordinal))
             throw new SilkgateException("SG-SCN-005", $"The database already holds another scenario ({stored.Split('-')[0]}; this one is {plan.Settings.Key}): its statistics would add up. Use another --db.");
         var batch = new List<Declaration>();
         long declarations = 0, items = 0, written = 0, batchItems = 0;
