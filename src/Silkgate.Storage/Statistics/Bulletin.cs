@@ -22,7 +22,7 @@ public static class Bulletin
     public static BulletinModel Compute(StatsQueryRunner runner, ReferenceData reference, YearMonth from, YearMonth to, PreferenceTotals preferences)
     {
         ArgumentNullException.ThrowIfNull(runner);
-        return BulletinFigures.Compute(q => runner.Run(q, reference), reference, from, to, preferences);
+        return BulletinFigures.Compute(q => runner.Run(q, reference), reference, from, to, preferences, runner.FirstMonthWithTrade);
     }
 
     /// <summary>

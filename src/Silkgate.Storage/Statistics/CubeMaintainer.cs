@@ -28,8 +28,8 @@ public sealed record CubeRecompute(long CellsBefore, long CellsAfter, long Cells
 }
 
 /// <summary>
-/// Keeps the monthly statistics cube (docs/statistics.md) equal to an aggregation of the released items
-/// (<c>release_month IS NOT NULL</c>): every write that adds released items or takes them out calls
+/// Keeps the monthly statistics cube (docs/statistics.md) and its roll-up over the HS heading equal to an
+/// aggregation of the released items (<c>release_month IS NOT NULL</c>): every write that adds released items or takes them out calls
 /// <see cref="Apply"/> with the change in the same transaction. Changes are summed per cell in memory first and
 /// written with one upsert per distinct cell (<c>INSERT … ON CONFLICT … DO UPDATE SET v = stats_cube.v + excluded.v</c>,
 /// the same statement on SQLite and PostgreSQL); cells left without items are deleted, so the maintained cube and
@@ -38,6 +38,9 @@ public sealed record CubeRecompute(long CellsBefore, long CellsAfter, long Cells
 public static class CubeMaintainer
 {
     public const string KeyColumns = "release_month, flow, partner_country, port, trade_mode, in_zone, ecommerce, hs4";
+
+    /// <summary>The key of stats_rollup: the cube's without the HS heading.</summary>
+    public const string RollupKeyColumns = "release_month, flow, partner_country, port, trade_mode, in_zone, ecommerce";
 
     public const string MeasureColumns = "value_fen, mass_g, items, declarations, partner_declarations";
 
@@ -55,12 +58,6 @@ public static class CubeMaintainer
         "CASE WHEN item_no = min(item_no) OVER (PARTITION BY enterprise_id, declaration_id, partner_country) THEN 1 ELSE 0 END AS first_partner_item " +
         "FROM declaration_item WHERE release_month IS NOT NULL) x " +
         "GROUP BY release_month, flow, partner_country, port, trade_mode, in_zone, ecommerce, substr(hs_code, 1, 4)";
-
-    private const string UpsertTail =
-        " ON CONFLICT (" + KeyColumns + ") DO UPDATE SET value_fen = stats_cube.value_fen + excluded.value_fen, " +
-        "mass_g = stats_cube.mass_g + excluded.mass_g, items = stats_cube.items + excluded.items, " +
-        "declarations = stats_cube.declarations + excluded.declarations, " +
-        "partner_declarations = stats_cube.partner_declarations + excluded.partner_declarations";
 
     /// <summary>Adds (sign +1) or removes (−1) the items of a released declaration to the changes of a batch.</summary>
     public static void Add(Dictionary<CubeCell, CubeMeasures> changes, Declaration d, int sign = 1)
@@ -116,40 +113,60 @@ public static class CubeMaintainer
         Apply(conn, tx, changes);
     }
 
-    /// <summary>Writes the changes: one upsert per distinct cell; cells left without items are deleted.</summary>
+    /// <summary>
+    /// Writes the changes to the cube and to its roll-up over the HS heading (stats_rollup): one upsert per
+    /// distinct cell; cells left without items are deleted.
+    /// </summary>
     public static void Apply(DbConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
     {
         if (changes.Count == 0)
             return;
+        Upsert(conn, tx, CubeTable.Cube, changes);
+        Upsert(conn, tx, CubeTable.Rollup, RollUp(changes));
+    }
+
+    /// <summary>The cells summed over the HS heading (the key of stats_rollup; <see cref="CubeCell.Hs4"/> is empty).</summary>
+    public static Dictionary<CubeCell, CubeMeasures> RollUp(Dictionary<CubeCell, CubeMeasures> cells)
+    {
+        var rolled = new Dictionary<CubeCell, CubeMeasures>(cells.Count / 4 + 1);
+        foreach (var (cell, m) in cells)
+            AddTo(rolled, cell with { Hs4 = "" }, m);
+        return rolled;
+    }
+
+    private static void Upsert(DbConnection conn, DbTransaction tx, CubeTable table, Dictionary<CubeCell, CubeMeasures> changes)
+    {
         // In key order: concurrent writers touching the same cells lock them in the same order (no deadlock on PostgreSQL).
-        var cells = changes.Where(kv => kv.Value != default)
-            .OrderBy(kv => kv.Key.ReleaseMonth).ThenBy(kv => kv.Key.Flow, StringComparer.Ordinal).ThenBy(kv => kv.Key.Partner, StringComparer.Ordinal)
-            .ThenBy(kv => kv.Key.Port, StringComparer.Ordinal).ThenBy(kv => kv.Key.TradeMode, StringComparer.Ordinal).ThenBy(kv => kv.Key.InZone)
-            .ThenBy(kv => kv.Key.Ecommerce).ThenBy(kv => kv.Key.Hs4, StringComparer.Ordinal).ToList();
+        var cells = changes.Where(kv => kv.Value != default).ToList();
+        cells.Sort((a, b) => CompareCells(a.Key, b.Key));
+        var width = table.Width;
+        var insert = $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES ";
+        var tail = $" ON CONFLICT ({table.Keys}) DO UPDATE SET value_fen = {table.Name}.value_fen + excluded.value_fen, " +
+                   $"mass_g = {table.Name}.mass_g + excluded.mass_g, items = {table.Name}.items + excluded.items, " +
+                   $"declarations = {table.Name}.declarations + excluded.declarations, " +
+                   $"partner_declarations = {table.Name}.partner_declarations + excluded.partner_declarations";
         if (conn is NpgsqlConnection)
         {
             const int chunk = 400;
             for (var start = 0; start < cells.Count; start += chunk)
             {
                 var part = cells.Skip(start).Take(chunk).ToList();
-                var args = new List<object?>(part.Count * 13);
+                var args = new List<object?>(part.Count * width);
                 var values = new List<string>(part.Count);
                 foreach (var (cell, m) in part)
                 {
-                    values.Add("(" + string.Join(", ", Enumerable.Range(args.Count, 13).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture))) + ")");
-                    args.AddRange(Row(cell, m));
+                    values.Add("(" + string.Join(", ", Enumerable.Range(args.Count, width).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture))) + ")");
+                    args.AddRange(table.Row(cell, m));
                 }
-                Sql.Exec(conn, tx, $"INSERT INTO stats_cube ({KeyColumns}, {MeasureColumns}) VALUES {string.Join(", ", values)}{UpsertTail}", args.ToArray());
+                Sql.Exec(conn, tx, insert + string.Join(", ", values) + tail, args.ToArray());
             }
         }
         else
         {
-            using var cmd = Sql.Command(conn, tx,
-                $"INSERT INTO stats_cube ({KeyColumns}, {MeasureColumns}) VALUES ({string.Join(", ", Enumerable.Range(0, 13).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture)))}){UpsertTail}",
-                new object?[13]);
+            using var cmd = Sql.Command(conn, tx, insert + $"({Placeholders(width)}){tail}", new object?[width]);
             foreach (var (cell, m) in cells)
             {
-                var row = Row(cell, m);
+                var row = table.Row(cell, m);
                 for (var p = 0; p < row.Length; p++)
                     cmd.Parameters[p].Value = row[p];
                 cmd.ExecuteNonQuery();
@@ -158,42 +175,191 @@ public static class CubeMaintainer
         // Cells that lost items may now be empty: remove them, as a recompute would not produce them.
         var emptied = cells.Where(kv => kv.Value.Items < 0).Select(kv => kv.Key.ReleaseMonth).Distinct().ToList();
         foreach (var month in emptied)
-            Sql.Exec(conn, tx, "DELETE FROM stats_cube WHERE release_month = @p0 AND items = 0", month);
+            Sql.Exec(conn, tx, $"DELETE FROM {table.Name} WHERE release_month = @p0 AND items = 0", month);
     }
 
-    private static object?[] Row(CubeCell c, CubeMeasures m) =>
-    [
-        c.ReleaseMonth, c.Flow, c.Partner, c.Port, c.TradeMode, c.InZone, c.Ecommerce, c.Hs4,
-        m.ValueFen, m.MassG, m.Items, m.Declarations, m.PartnerDeclarations,
-    ];
+    private static string Placeholders(int count) => string.Join(", ", Enumerable.Range(0, count).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>The order of the tables' primary keys (ordinal text, false before true), in which cells are written.</summary>
+    public static int CompareCells(CubeCell a, CubeCell b)
+    {
+        var c = a.ReleaseMonth.CompareTo(b.ReleaseMonth);
+        if (c == 0)
+            c = string.CompareOrdinal(a.Flow, b.Flow);
+        if (c == 0)
+            c = string.CompareOrdinal(a.Partner, b.Partner);
+        if (c == 0)
+            c = string.CompareOrdinal(a.Port, b.Port);
+        if (c == 0)
+            c = string.CompareOrdinal(a.TradeMode, b.TradeMode);
+        if (c == 0)
+            c = a.InZone.CompareTo(b.InZone);
+        if (c == 0)
+            c = a.Ecommerce.CompareTo(b.Ecommerce);
+        return c != 0 ? c : string.CompareOrdinal(a.Hs4, b.Hs4);
+    }
+
+    /// <summary>One of the two pre-aggregated tables: its name, key columns and the values of a row.</summary>
+    private sealed record CubeTable(string Name, string Keys, bool WithHs4)
+    {
+        public static readonly CubeTable Cube = new("stats_cube", KeyColumns, true);
+        public static readonly CubeTable Rollup = new("stats_rollup", RollupKeyColumns, false);
+
+        public int Width => WithHs4 ? 13 : 12;
+
+        public string[] Columns => [.. $"{Keys}, {MeasureColumns}".Split(", ")];
+
+        public NpgsqlTypes.NpgsqlDbType[] Types =>
+        [
+            NpgsqlTypes.NpgsqlDbType.Integer, NpgsqlTypes.NpgsqlDbType.Varchar, NpgsqlTypes.NpgsqlDbType.Varchar, NpgsqlTypes.NpgsqlDbType.Varchar,
+            NpgsqlTypes.NpgsqlDbType.Varchar, NpgsqlTypes.NpgsqlDbType.Boolean, NpgsqlTypes.NpgsqlDbType.Boolean,
+            .. WithHs4 ? new[] { NpgsqlTypes.NpgsqlDbType.Varchar } : [],
+            NpgsqlTypes.NpgsqlDbType.Bigint, NpgsqlTypes.NpgsqlDbType.Bigint, NpgsqlTypes.NpgsqlDbType.Bigint, NpgsqlTypes.NpgsqlDbType.Bigint,
+            NpgsqlTypes.NpgsqlDbType.Bigint,
+        ];
+
+        public object?[] Row(CubeCell c, CubeMeasures m) => WithHs4
+            ?
+            [
+                c.ReleaseMonth, c.Flow, c.Partner, c.Port, c.TradeMode, c.InZone, c.Ecommerce, c.Hs4,
+                m.ValueFen, m.MassG, m.Items, m.Declarations, m.PartnerDeclarations,
+            ]
+            :
+            [
+                c.ReleaseMonth, c.Flow, c.Partner, c.Port, c.TradeMode, c.InZone, c.Ecommerce,
+                m.ValueFen, m.MassG, m.Items, m.Declarations, m.PartnerDeclarations,
+            ];
+    }
 
     /// <summary>
-    /// Rebuilds the cube from the items (DELETE, then INSERT … SELECT … GROUP BY) in one transaction, and says
-    /// how many cells the maintained cube had wrong (missing, extra or with other measures).
+    /// Rebuilds the cube and its roll-up from the items in one transaction, and says how many cells the maintained
+    /// tables had wrong (missing, extra or with other measures). The items are read month by month on as many
+    /// connections as there are cores (a declaration is released in one month, so its declaration counts are
+    /// settled within the month), summed in memory, and written in key order. Other writers wait for it: SQLite's
+    /// write lock is taken first, PostgreSQL's items are locked in SHARE mode, so every month reads the same state.
     /// </summary>
-    /// <remarks>Without <paramref name="compare"/> (the benchmark) nothing is read back: cell counts only, differences unknown (−1).</remarks>
+    /// <remarks>Without <paramref name="compare"/> (the benchmark) the stored tables are not read: differences unknown (−1).</remarks>
     public static CubeRecompute Recompute(Database db, bool compare = true)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
         using var conn = db.OpenConnection();
         using var tx = conn.BeginTransaction();
+        if (conn is NpgsqlConnection)
+            Sql.Exec(conn, tx, "LOCK TABLE declaration_item IN SHARE MODE");
         var before = compare ? ReadAll(conn, tx) : null;
+        var beforeRollup = compare ? ReadAll(conn, tx, CubeTable.Rollup) : null;
         var beforeCount = before?.Count ?? Sql.Scalar<long>(conn, tx, "SELECT count(*) FROM stats_cube");
+
+        var months = ReleasedMonths(conn, tx);
+        var byMonth = new Dictionary<CubeCell, CubeMeasures>[months.Count];
+        // The writer holds the write lock (SQLite) or the SHARE lock (PostgreSQL), so no other writer can change the
+        // items while the reader connections read them, each in its own snapshot.
+        Parallel.For(0, months.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) },
+            db.OpenConnection, (n, _, reader) =>
+            {
+                byMonth[n] = AggregateMonth(reader, null, months[n]);
+                return reader;
+            }, reader => reader.Dispose());
+        var cells = new Dictionary<CubeCell, CubeMeasures>(byMonth.Sum(m => m.Count));
+        foreach (var month in byMonth)
+        {
+            foreach (var (cell, m) in month)
+                cells.Add(cell, m);
+        }
+        var rollup = RollUp(cells);
+
         Sql.Exec(conn, tx, "DELETE FROM stats_cube");
-        var inserted = Sql.Exec(conn, tx, RecomputeSql);
-        var after = compare ? ReadAll(conn, tx) : null;
+        Sql.Exec(conn, tx, "DELETE FROM stats_rollup");
+        Insert(conn, tx, CubeTable.Cube, cells);
+        Insert(conn, tx, CubeTable.Rollup, rollup);
         tx.Commit();
         sw.Stop();
-        var differing = before is null || after is null
-            ? -1
-            : after.Count(kv => !before.TryGetValue(kv.Key, out var m) || m != kv.Value) + before.Keys.Count(k => !after.ContainsKey(k));
-        return new CubeRecompute(beforeCount, after?.Count ?? inserted, differing, sw.Elapsed.TotalSeconds);
+        var differing = before is null || beforeRollup is null ? -1 : Differing(before, cells) + Differing(beforeRollup, rollup);
+        return new CubeRecompute(beforeCount, cells.Count, differing, sw.Elapsed.TotalSeconds);
+    }
+
+    private static long Differing(Dictionary<CubeCell, CubeMeasures> before, Dictionary<CubeCell, CubeMeasures> after) =>
+        after.Count(kv => !before.TryGetValue(kv.Key, out var m) || m != kv.Value) + before.Keys.Count(k => !after.ContainsKey(k));
+
+    /// <summary>The months with released items, each found by one index seek (no scan of the items).</summary>
+    private static List<int> ReleasedMonths(DbConnection conn, DbTransaction tx)
+    {
+        var months = new List<int>();
+        var last = int.MinValue;
+        while (Sql.Query(conn, tx, "SELECT min(release_month) FROM declaration_item WHERE release_month > @p0", r => r.IsDBNull(0) ? (int?)null : r.GetInt32(0), last)
+               .First() is { } next)
+        {
+            months.Add(next);
+            last = next;
+        }
+        return months;
+    }
+
+    /// <summary>
+    /// The cells of one release month from its items: a declaration counts once at its lowest item number, and once
+    /// per partner country at its lowest item number with that partner (the same as <see cref="RecomputeSql"/>).
+    /// </summary>
+    private static Dictionary<CubeCell, CubeMeasures> AggregateMonth(DbConnection conn, DbTransaction? tx, int month)
+    {
+        var items = Sql.Query(conn, tx,
+            "SELECT enterprise_id, declaration_id, item_no, flow, partner_country, port, trade_mode, in_zone, ecommerce, substr(hs_code, 1, 4), " +
+            "statistical_value_fen, net_mass_g FROM declaration_item WHERE release_month = @p0",
+            r => (Declaration: r.GetString(0) + "\u0001" + r.GetString(1), No: r.GetInt32(2),
+                Cell: new CubeCell(month, string.Intern(r.GetString(3)), string.Intern(r.GetString(4)), string.Intern(r.GetString(5)), string.Intern(r.GetString(6)),
+                    r.GetBoolean(7), r.GetBoolean(8), string.Intern(r.GetString(9))),
+                Value: r.GetInt64(10), Mass: r.GetInt64(11)),
+            month).ToList();
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        var firstOfPartner = new Dictionary<(string, string), int>();
+        foreach (var i in items)
+        {
+            if (!first.TryGetValue(i.Declaration, out var no) || i.No < no)
+                first[i.Declaration] = i.No;
+            var key = (i.Declaration, i.Cell.Partner);
+            if (!firstOfPartner.TryGetValue(key, out no) || i.No < no)
+                firstOfPartner[key] = i.No;
+        }
+        var cells = new Dictionary<CubeCell, CubeMeasures>();
+        foreach (var i in items)
+        {
+            AddTo(cells, i.Cell, new CubeMeasures(i.Value, i.Mass, 1, first[i.Declaration] == i.No ? 1 : 0,
+                firstOfPartner[(i.Declaration, i.Cell.Partner)] == i.No ? 1 : 0));
+        }
+        return cells;
+    }
+
+    /// <summary>Writes whole cells into an emptied table, in key order: COPY on PostgreSQL, one prepared INSERT on SQLite.</summary>
+    private static void Insert(DbConnection conn, DbTransaction tx, CubeTable table, Dictionary<CubeCell, CubeMeasures> cells)
+    {
+        var ordered = cells.ToList();
+        ordered.Sort((a, b) => CompareCells(a.Key, b.Key));
+        if (conn is NpgsqlConnection pg)
+        {
+            Declarations.DeclarationWriter.Copy(pg, table.Name, table.Columns, table.Types, ordered.Select(kv => table.Row(kv.Key, kv.Value)));
+            return;
+        }
+        using var cmd = Sql.Command(conn, tx, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES ({Placeholders(table.Width)})", new object?[table.Width]);
+        foreach (var (cell, m) in ordered)
+        {
+            var row = table.Row(cell, m);
+            for (var p = 0; p < row.Length; p++)
+                cmd.Parameters[p].Value = row[p];
+            cmd.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Every cell of the cube as stored.</summary>
-    public static Dictionary<CubeCell, CubeMeasures> ReadAll(DbConnection conn, DbTransaction? tx) =>
-        Sql.Query(conn, tx, $"SELECT {KeyColumns}, {MeasureColumns} FROM stats_cube",
-                r => (new CubeCell(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), r.GetBoolean(6), r.GetString(7)),
-                    new CubeMeasures(r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12))))
+    public static Dictionary<CubeCell, CubeMeasures> ReadAll(DbConnection conn, DbTransaction? tx) => ReadAll(conn, tx, CubeTable.Cube);
+
+    /// <summary>Every cell of the roll-up over the HS heading as stored (<see cref="CubeCell.Hs4"/> empty).</summary>
+    public static Dictionary<CubeCell, CubeMeasures> ReadRollup(DbConnection conn, DbTransaction? tx) => ReadAll(conn, tx, CubeTable.Rollup);
+
+    private static Dictionary<CubeCell, CubeMeasures> ReadAll(DbConnection conn, DbTransaction? tx, CubeTable table)
+    {
+        var h = table.WithHs4 ? 1 : 0;
+        return Sql.Query(conn, tx, $"SELECT {table.Keys}, {MeasureColumns} FROM {table.Name}",
+                r => (new CubeCell(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), r.GetBoolean(6), h == 1 ? r.GetString(7) : ""),
+                    new CubeMeasures(r.GetInt64(7 + h), r.GetInt64(8 + h), r.GetInt64(9 + h), r.GetInt64(10 + h), r.GetInt64(11 + h))))
             .ToDictionary(x => x.Item1, x => x.Item2);
+    }
 }

@@ -45,6 +45,20 @@ public sealed class StatsQueryRunner(Database db)
         return !byGroup || q.Dimensions.Contains(StatsDimension.Partner);
     }
 
+    /// <summary>
+    /// The first release month with trade (non-zero statistical value), or null when nothing is released: one seek
+    /// at the start of the roll-up's key (or of the items' month index with <see cref="FromItems"/>), where the
+    /// equivalent "trade by year since 1990" query reads every cell.
+    /// </summary>
+    public YearMonth? FirstMonthWithTrade()
+    {
+        using var conn = db.OpenConnection();
+        var sql = FromItems
+            ? "SELECT min(release_month) FROM declaration_item WHERE release_month IS NOT NULL AND statistical_value_fen <> 0"
+            : "SELECT min(release_month) FROM stats_rollup WHERE value_fen <> 0";
+        return Sql.Query(conn, null, sql, r => r.IsDBNull(0) ? (YearMonth?)null : YearMonth.FromKey(Convert.ToInt32(r.GetValue(0), CultureInfo.InvariantCulture))).First();
+    }
+
     public IReadOnlyList<StatsRow> Run(StatsQuery q, ReferenceData reference)
     {
         if (q.Scope.Kind == ScopeKind.Group && !reference.Groups.Exists(q.Scope.Name!))
@@ -265,7 +279,8 @@ public sealed class StatsQueryRunner(Database db)
             // Groups are applied to cube rows by ReadCubeByGroup, month by month.
             if (joinGroup)
                 throw new InvalidOperationException("the cube is not joined to groups in SQL");
-            from = "stats_cube c";
+            // Without an HS split, the roll-up over the heading (stats_rollup) has the same answer in fewer cells.
+            from = dims.Contains(StatsDimension.Hs2) || dims.Contains(StatsDimension.Hs4) ? "stats_cube c" : "stats_rollup c";
         }
         else
         {

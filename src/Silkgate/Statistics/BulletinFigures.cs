@@ -23,7 +23,12 @@ public static class BulletinFigures
     public const int ChartPartnerCount = 10;
     public const int ChartPortCount = 8;
 
-    public static BulletinModel Compute(Func<StatsQuery, IReadOnlyList<StatsRow>> run, ReferenceData reference, YearMonth from, YearMonth to, PreferenceTotals preferences)
+    /// <param name="firstMonthWithTrade">
+    /// A quicker answer to "the first month with trade" than the query of trade by year since <see cref="Epoch"/>
+    /// (which it must equal); without it the query is run.
+    /// </param>
+    public static BulletinModel Compute(Func<StatsQuery, IReadOnlyList<StatsRow>> run, ReferenceData reference, YearMonth from, YearMonth to, PreferenceTotals preferences,
+        Func<YearMonth?>? firstMonthWithTrade = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(reference);
@@ -49,7 +54,12 @@ public static class BulletinFigures
 
         // The multiple of the base year: the earliest year with trade, over the same months.
         var years = Q(StatsMeasure.TradeValue, Epoch, to, by: StatsDimension.Year);
-        var firstYear = run(years).Where(r => r.Value != 0m).Select(r => int.Parse(r.Keys[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(int.MaxValue).Min();
+        // The store knows the first month with trade at once; without it, or before the epoch, the query decides.
+        var known = firstMonthWithTrade is not null;
+        var first = firstMonthWithTrade?.Invoke();
+        var firstYear = known && first is null ? int.MaxValue
+            : first is { } f && f >= Epoch ? (f <= to ? f.Year : int.MaxValue)
+            : run(years).Where(r => r.Value != 0m).Select(r => int.Parse(r.Keys[0], CultureInfo.InvariantCulture)).DefaultIfEmpty(int.MaxValue).Min();
         int? baseYear = firstYear < from.Year ? firstYear : null;
         if (baseYear is { } by0)
         {
