@@ -33,7 +33,12 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
           --no-profile    never time the importer's stages
           --profile-items P  items written by the writer-stage profile (default: N, at most 2,000,000)
           --seed S        generator seed (default 20240601)
+          --cube-db PATH  with --only cube: time the cube on this existing SQLite store (e.g. the demo's database at
+                          --scale 16) instead of writing generated items; the store is left as it was, cube rebuilt
         """;
+
+    /// <summary>An existing SQLite store for section 6 (--cube-db), instead of generated items.</summary>
+    public string? CubeDb { get; init; }
 
     public bool Postgres => Pg is not null;
 
@@ -53,6 +58,7 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
         bool? profile = null;
         var seed = 20240601;
         long? profileItems = null;
+        string? cubeDb = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Value()
@@ -99,6 +105,11 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
                     case "--profile-items":
                         profileItems = long.Parse(Value().Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
                         break;
+                    case "--cube-db":
+                        cubeDb = Path.GetFullPath(Value());
+                        if (!File.Exists(cubeDb))
+                            throw new ArgumentException($"--cube-db: no file {cubeDb}");
+                        break;
                     case "--seed":
                         seed = int.Parse(Value(), CultureInfo.InvariantCulture);
                         break;
@@ -118,6 +129,6 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
         }
         var workGiven = work is not null;
         work = Path.GetFullPath(work ?? Path.Combine(Path.GetTempPath(), "silkgate-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
-        return new BenchOptions(items, pg, work, workGiven, keep, only, profile, Math.Clamp(profileItems ?? Math.Min(items, 2_000_000), 1, items), seed);
+        return new BenchOptions(items, pg, work, workGiven, keep, only, profile, Math.Clamp(profileItems ?? Math.Min(items, 2_000_000), 1, items), seed) { CubeDb = cubeDb };
     }
 }

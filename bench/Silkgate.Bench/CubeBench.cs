@@ -48,18 +48,35 @@ internal static class CubeBench
     public static void Run(Report report, Scratch scratch, KashgarGenerator generator, BenchOptions options, Func<string, string, Action, bool> step)
     {
         const string section = "6 statistics cube";
-        var db = scratch.FreshSqlite("cube.db");
+        var existing = options.CubeDb is not null;
+        var db = existing ? Database.Resolve(options.CubeDb) : scratch.FreshSqlite("cube.db");
+        if (existing)
+            db.Migrate();
         var store = new ReferenceStore(db);
         store.EnsureLoaded();
         var reference = store.Load();
 
-        // The items, written as the bulk import writes them: each batch also upserts its cube cells.
-        var writeSeconds = ImportProfile.WriterOnly(db, generator, reference, options.Items, 20_000);
-        long cells;
-        using (var conn = db.OpenConnection())
+        long cells, rollupCells, itemCount;
+        if (existing)
+        {
+            using var conn = db.OpenConnection();
+            itemCount = Sql.Scalar<long>(conn, null, "SELECT count(*) FROM declaration_item WHERE release_month IS NOT NULL");
             cells = Sql.Scalar<long>(conn, null, "SELECT count(*) FROM stats_cube");
-        report.Add(section, "DeclarationWriter.WriteBatch with cube maintenance, SQLite", Report.Rate(options.Items, writeSeconds), "",
-            $"{Report.Seconds(writeSeconds)} for {Report.Count(options.Items)} items; the cube has {Report.Count(cells)} cells ({(double)options.Items / cells:F1} items per cell)");
+            rollupCells = Sql.Scalar<long>(conn, null, "SELECT count(*) FROM stats_rollup");
+            report.Add(section, "an existing store (--cube-db), SQLite", Report.Count(itemCount) + " released items", "",
+                $"{db.Display}; the cube has {Report.Count(cells)} cells ({(double)itemCount / cells:F1} items per cell), the roll-up over HS {Report.Count(rollupCells)}");
+        }
+        else
+        {
+            // The items, written as the bulk import writes them: each batch also upserts its cube cells.
+            itemCount = options.Items;
+            var writeSeconds = ImportProfile.WriterOnly(db, generator, reference, options.Items, 20_000);
+            using var conn = db.OpenConnection();
+            cells = Sql.Scalar<long>(conn, null, "SELECT count(*) FROM stats_cube");
+            rollupCells = Sql.Scalar<long>(conn, null, "SELECT count(*) FROM stats_rollup");
+            report.Add(section, "DeclarationWriter.WriteBatch with cube maintenance, SQLite", Report.Rate(options.Items, writeSeconds), "",
+                $"{Report.Seconds(writeSeconds)} for {Report.Count(options.Items)} items; the cube has {Report.Count(cells)} cells ({(double)options.Items / cells:F1} items per cell), the roll-up over HS {Report.Count(rollupCells)}");
+        }
 
         var cube = new StatsQueryRunner(db);
         var items = new StatsQueryRunner(db) { FromItems = true };
@@ -105,13 +122,15 @@ internal static class CubeBench
                 throw new InvalidOperationException("the cube and the item scan disagree");
         });
 
+        step(section, "the bulletin", () => BulletinTimes(report, section, db, reference));
+
         CubeRecompute? recompute = null;
         step(section, "recompute", () =>
         {
             recompute = CubeMaintainer.Recompute(db, compare: false);
-            report.Add(section, "full cube recompute (DELETE + INSERT … SELECT … GROUP BY), SQLite", Report.Seconds(recompute.Seconds), Report.Rate(options.Items, recompute.Seconds),
+            report.Add(section, "full recompute of the cube and its roll-up (items month by month, summed in memory), SQLite", Report.Seconds(recompute.Seconds), Report.Rate(itemCount, recompute.Seconds),
                 $"{Report.Count(recompute.CellsAfter)} cells (maintained cube had {Report.Count(recompute.CellsBefore)})");
-            if (options.Items > 2_000_000)
+            if (itemCount > 2_000_000)
             {
                 report.Add(section, "  maintained cube against a recompute", "skipped", "", "above 2 M items (reads every cell twice into memory); the tests check it");
                 return;
@@ -164,8 +183,39 @@ internal static class CubeBench
                     throw new InvalidOperationException("DuckDB's cube differs from SQLite's");
             }
         });
-        if (!options.Keep)
+        if (!options.Keep && !existing)
             Scratch.DeleteSqlite(db.Display);
+    }
+
+    /// <summary>
+    /// The bulletin command's figures (<see cref="Silkgate.Storage.Statistics.Bulletin.Compute(Database, Silkgate.Reference.ReferenceData, Common.YearMonth, Common.YearMonth)"/>:
+    /// every figure and the charts' data) for January to the last release month of the latest year: median of
+    /// <see cref="Runs"/> after a warm-up, and each query's time in the log.
+    /// </summary>
+    private static void BulletinTimes(Report report, string section, Database db, Silkgate.Reference.ReferenceData reference)
+    {
+        int last;
+        using (var conn = db.OpenConnection())
+            last = (int)Sql.Scalar<long>(conn, null, "SELECT coalesce(max(release_month), 0) FROM stats_rollup");
+        if (last == 0)
+            return;
+        var to = Common.YearMonth.FromKey(last);
+        var from = new Common.YearMonth(to.Year, 1);
+        var figures = 0;
+        var (median, runs) = Timed(() => figures = Silkgate.Storage.Statistics.Bulletin.Compute(db, reference, from, to).AllFigures.Count());
+        report.Add(section, $"the bulletin {from}..{to}: {figures} figures and five charts' data (Bulletin.Compute; median of {Runs})", Report.Seconds(median), "",
+            $"target < 50 ms; runs {string.Join(" ", runs.Select(r => r.ToString("F3", Report.Culture)))}");
+        var runner = new StatsQueryRunner(db);
+        var sw = Stopwatch.StartNew();
+        var preferences = Silkgate.Storage.Statistics.Bulletin.PreferenceTotals(db, from, to);
+        report.Log(string.Create(Report.Culture, $"  bulletin: preference totals from the items {sw.Elapsed.TotalMilliseconds:F1} ms"));
+        BulletinFigures.Compute(q =>
+        {
+            var watch = Stopwatch.StartNew();
+            var rows = runner.Run(q, reference);
+            report.Log(string.Create(Report.Culture, $"  bulletin: {q.Measure} by [{string.Join(",", q.Dimensions)}] {q.Scope} {q.Flow} {q.From}..{q.To}: {watch.Elapsed.TotalMilliseconds:F1} ms ({runner.LastSource})"));
+            return rows;
+        }, reference, from, to, preferences, runner.FirstMonthWithTrade);
     }
 
     private static bool Same(IReadOnlyList<StatsRow> a, IReadOnlyList<StatsRow> b) =>

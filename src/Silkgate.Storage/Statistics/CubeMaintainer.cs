@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using Silkgate.Common;
 using Silkgate.Declarations;
@@ -139,46 +140,53 @@ public static class CubeMaintainer
         // In key order: concurrent writers touching the same cells lock them in the same order (no deadlock on PostgreSQL).
         var cells = changes.Where(kv => kv.Value != default).ToList();
         cells.Sort((a, b) => CompareCells(a.Key, b.Key));
-        var width = table.Width;
-        var insert = $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES ";
         var tail = $" ON CONFLICT ({table.Keys}) DO UPDATE SET value_fen = {table.Name}.value_fen + excluded.value_fen, " +
                    $"mass_g = {table.Name}.mass_g + excluded.mass_g, items = {table.Name}.items + excluded.items, " +
                    $"declarations = {table.Name}.declarations + excluded.declarations, " +
                    $"partner_declarations = {table.Name}.partner_declarations + excluded.partner_declarations";
-        if (conn is NpgsqlConnection)
-        {
-            const int chunk = 400;
-            for (var start = 0; start < cells.Count; start += chunk)
-            {
-                var part = cells.Skip(start).Take(chunk).ToList();
-                var args = new List<object?>(part.Count * width);
-                var values = new List<string>(part.Count);
-                foreach (var (cell, m) in part)
-                {
-                    values.Add("(" + string.Join(", ", Enumerable.Range(args.Count, width).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture))) + ")");
-                    args.AddRange(table.Row(cell, m));
-                }
-                Sql.Exec(conn, tx, insert + string.Join(", ", values) + tail, args.ToArray());
-            }
-        }
-        else
-        {
-            using var cmd = Sql.Command(conn, tx, insert + $"({Placeholders(width)}){tail}", new object?[width]);
-            foreach (var (cell, m) in cells)
-            {
-                var row = table.Row(cell, m);
-                for (var p = 0; p < row.Length; p++)
-                    cmd.Parameters[p].Value = row[p];
-                cmd.ExecuteNonQuery();
-            }
-        }
+        WriteRows(conn, tx, table, cells, tail);
         // Cells that lost items may now be empty: remove them, as a recompute would not produce them.
         var emptied = cells.Where(kv => kv.Value.Items < 0).Select(kv => kv.Key.ReleaseMonth).Distinct().ToList();
         foreach (var month in emptied)
             Sql.Exec(conn, tx, $"DELETE FROM {table.Name} WHERE release_month = @p0 AND items = 0", month);
     }
 
-    private static string Placeholders(int count) => string.Join(", ", Enumerable.Range(0, count).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>
+    /// INSERT of cells: on PostgreSQL 300 rows per statement (multi-row VALUES, one round trip each); on SQLite one
+    /// row per execution of one prepared statement (in-process; multi-row VALUES measured slower there, as
+    /// Microsoft.Data.Sqlite binds every parameter by name).
+    /// </summary>
+    private static void WriteRows(DbConnection conn, DbTransaction tx, CubeTable table, List<KeyValuePair<CubeCell, CubeMeasures>> cells, string tail = "")
+    {
+        var width = table.Width;
+        var perStatement = conn is NpgsqlConnection ? 300 : 1;
+        DbCommand Command(int rows) => Sql.Command(conn, tx,
+            $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES " +
+            string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(r * width, width).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture))) + ")")) +
+            tail, new object?[rows * width]);
+        DbCommand? full = null;
+        try
+        {
+            for (var start = 0; start < cells.Count; start += perStatement)
+            {
+                var count = Math.Min(perStatement, cells.Count - start);
+                var cmd = count == perStatement ? full ??= Command(count) : Command(count);
+                var p = 0;
+                for (var n = start; n < start + count; n++)
+                {
+                    foreach (var value in table.Row(cells[n].Key, cells[n].Value))
+                        cmd.Parameters[p++].Value = value;
+                }
+                cmd.ExecuteNonQuery();
+                if (cmd != full)
+                    cmd.Dispose();
+            }
+        }
+        finally
+        {
+            full?.Dispose();
+        }
+    }
 
     /// <summary>The order of the tables' primary keys (ordinal text, false before true), in which cells are written.</summary>
     public static int CompareCells(CubeCell a, CubeCell b)
@@ -257,7 +265,7 @@ public static class CubeMaintainer
         Parallel.For(0, months.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) },
             db.OpenConnection, (n, _, reader) =>
             {
-                byMonth[n] = AggregateMonth(reader, null, months[n]);
+                byMonth[n] = reader is SqliteConnection sqlite ? CubeSqlite.AggregateMonth(sqlite, months[n]) : AggregateMonth(reader, null, months[n]);
                 return reader;
             }, reader => reader.Dispose());
         var cells = new Dictionary<CubeCell, CubeMeasures>(byMonth.Sum(m => m.Count));
@@ -296,7 +304,7 @@ public static class CubeMaintainer
     }
 
     /// <summary>
-    /// The cells of one release month from its items: a declaration counts once at its lowest item number, and once
+    /// The cells of one release month from its items (PostgreSQL; SQLite reads them through <see cref="CubeSqlite"/>): a declaration counts once at its lowest item number, and once
     /// per partner country at its lowest item number with that partner (the same as <see cref="RecomputeSql"/>).
     /// </summary>
     private static Dictionary<CubeCell, CubeMeasures> AggregateMonth(DbConnection conn, DbTransaction? tx, int month)
@@ -328,24 +336,16 @@ public static class CubeMaintainer
         return cells;
     }
 
-    /// <summary>Writes whole cells into an emptied table, in key order: COPY on PostgreSQL, one prepared INSERT on SQLite.</summary>
+    /// <summary>Writes whole cells into an emptied table, in key order: COPY on PostgreSQL, SQLite's C API on SQLite.</summary>
     private static void Insert(DbConnection conn, DbTransaction tx, CubeTable table, Dictionary<CubeCell, CubeMeasures> cells)
     {
         var ordered = cells.ToList();
         ordered.Sort((a, b) => CompareCells(a.Key, b.Key));
         if (conn is NpgsqlConnection pg)
-        {
             Declarations.DeclarationWriter.Copy(pg, table.Name, table.Columns, table.Types, ordered.Select(kv => table.Row(kv.Key, kv.Value)));
-            return;
-        }
-        using var cmd = Sql.Command(conn, tx, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES ({Placeholders(table.Width)})", new object?[table.Width]);
-        foreach (var (cell, m) in ordered)
-        {
-            var row = table.Row(cell, m);
-            for (var p = 0; p < row.Length; p++)
-                cmd.Parameters[p].Value = row[p];
-            cmd.ExecuteNonQuery();
-        }
+        else
+            CubeSqlite.Insert((SqliteConnection)conn, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES ({string.Join(", ", Enumerable.Range(1, table.Width).Select(p => "?" + p.ToString(CultureInfo.InvariantCulture)))})",
+                ordered, table.Row);
     }
 
     /// <summary>Every cell of the cube as stored.</summary>
