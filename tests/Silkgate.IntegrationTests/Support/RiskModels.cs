@@ -8,7 +8,7 @@ public static class RiskModels
     private static readonly Lazy<RiskModel> Shared = new(() =>
     {
         var rows = RiskCsv.Read(Repo.TrainFile, requireLabels: true);
-        var options = new RiskTrainingOptions { Trees = 40, CriticalTrees = 20, NovelTrees = 30, NovelBags = 1, Threads = 1 };
+        var options = new RiskTrainingOptions { Trees = 40, CriticalTrees = 20, NovelTrees = 30, NovelBags = 0, NovelDistinctBags = 1, Threads = 1 };
         return RiskTrainer.Train([.. rows.Take(4000)], [.. rows.Skip(30_000).Take(1500)], options);
     });
 
