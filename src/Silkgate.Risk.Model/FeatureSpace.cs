@@ -207,13 +207,28 @@ internal sealed class FeatureSpace
     /// encoding): the model learns what a look-up is worth on rows it has not seen, including pairs never seen.
     /// Folds are a seeded shuffle of the rows.
     /// </summary>
-    public static float[][] OutOfFold(IReadOnlyList<RiskDeclaration> rows, int folds, int seed)
+    public static float[][] OutOfFold(IReadOnlyList<RiskDeclaration> rows, int folds, int seed, bool groupByPair = false)
     {
         var fold = new int[rows.Count];
         var order = Enumerable.Range(0, rows.Count).ToArray();
         new Random(seed).Shuffle(order);
-        for (var i = 0; i < order.Length; i++)
-            fold[order[i]] = i % folds;
+        if (groupByPair)
+        {
+            // Every copy of a pair in one fold: no row sees its own pair, as a new declaration would not.
+            var pairFold = new Dictionary<ulong, int>();
+            for (var i = 0; i < order.Length; i++)
+            {
+                var key = Keys[0].Key(rows[order[i]]);
+                if (!pairFold.TryGetValue(key, out var f))
+                    pairFold[key] = f = pairFold.Count % folds;
+                fold[order[i]] = f;
+            }
+        }
+        else
+        {
+            for (var i = 0; i < order.Length; i++)
+                fold[order[i]] = i % folds;
+        }
         var features = new float[rows.Count][];
         for (var f = 0; f < folds; f++)
         {
@@ -235,6 +250,9 @@ internal sealed class FeatureSpace
         }
         return features;
     }
+
+    /// <summary>The key of a row's exact (net mass, item price) pair.</summary>
+    public static ulong PairKey(RiskDeclaration r) => Keys[0].Key(r);
 
     /// <summary>True when the row's exact (net mass, item price) pair occurs in the training rows.</summary>
     public bool SeenPair(RiskDeclaration r) => _tables[0].ContainsKey(Keys[0].Key(r));

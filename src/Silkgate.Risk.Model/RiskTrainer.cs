@@ -38,8 +38,18 @@ public sealed record RiskTrainingOptions
 
     [JsonPropertyName("novel_min_leaf_rows")] public int NovelMinLeafRows { get; init; } = 50;
 
-    /// <summary>Fold draws averaged by the model for new pairs.</summary>
-    [JsonPropertyName("novel_bags")] public int NovelBags { get; init; } = 3;
+    /// <summary>
+    /// Further fold draws averaged by the model for new pairs, each trained on one row per distinct training pair
+    /// with encodings from folds grouped by pair (no row sees its own pair), instead of on the rows whose pair no
+    /// other fold holds.
+    /// </summary>
+    [JsonPropertyName("novel_distinct_bags")] public int NovelDistinctBags { get; init; } = 3;
+
+    /// <summary>Share of features each tree of the model for new pairs may use.</summary>
+    [JsonPropertyName("novel_feature_fraction")] public double NovelFeatureFraction { get; init; } = 0.8;
+
+    /// <summary>Fold draws averaged by the model for new pairs, each trained on the rows whose pair no other fold holds.</summary>
+    [JsonPropertyName("novel_bags")] public int NovelBags { get; init; }
 
     [JsonPropertyName("threads")] public int Threads { get; init; } = 2;
 }
@@ -74,19 +84,33 @@ public static class RiskTrainer
         // Rows whose exact pair no other fold holds look, to their features, like a new declaration whose pair was
         // never seen: the model for new pairs learns from them alone, without memorised pairs to lean on. Which rows
         // those are depends on the fold draw, so the model for new pairs averages several draws (bagging).
-        var novelOptions = options with { Leaves = options.NovelLeaves, LearningRate = options.NovelLearningRate, MinLeafRows = options.NovelMinLeafRows };
+        var novelOptions = options with { Leaves = options.NovelLeaves, LearningRate = options.NovelLearningRate, MinLeafRows = options.NovelMinLeafRows, FeatureFraction = options.NovelFeatureFraction };
         var members = new List<TreeEnsemble>();
         byte[] fraudNovelMl = [];
-        for (var b = 0; b < options.NovelBags; b++)
+        for (var b = 0; b < options.NovelBags + options.NovelDistinctBags; b++)
         {
-            var draw = b == 0 ? oof : FeatureSpace.OutOfFold(train, options.Folds, options.Seed + 1000 * b);
-            var novelRows = Enumerable.Range(0, train.Count).Where(i => draw[i][FeatureSpace.PairCountIndex] == 0).ToArray();
+            float[][] draw;
+            int[] novelRows;
+            var distinct = b >= options.NovelBags;
+            if (distinct)
+            {
+                draw = FeatureSpace.OutOfFold(train, options.Folds, options.Seed + 1000 * b, groupByPair: true);
+                var order = Enumerable.Range(0, train.Count).ToArray();
+                new Random(options.Seed + 1000 * b + 7).Shuffle(order);
+                var taken = new HashSet<ulong>();
+                novelRows = [.. order.Where(i => taken.Add(FeatureSpace.PairKey(train[i]))).Order()];
+            }
+            else
+            {
+                draw = b == 0 ? oof : FeatureSpace.OutOfFold(train, options.Folds, options.Seed + 1000 * b);
+                novelRows = [.. Enumerable.Range(0, train.Count).Where(i => draw[i][FeatureSpace.PairCountIndex] == 0)];
+            }
             if (novelRows.Select(i => fraudLabels[i]).Distinct().Count() < 2)
                 throw new SilkgateException(RiskErrors.CannotTrain, "the training rows whose pair is unique have a single Fraud class: a model for new pairs needs both");
             members.Add(Fit([.. novelRows.Select(i => draw[i])], [.. novelRows.Select(i => fraudLabels[i])], novelOptions, options.NovelTrees, options.Seed + 2 + b, out var saved));
             if (b == 0)
                 fraudNovelMl = saved;
-            log?.Invoke($"fraud model for new pairs, draw {b + 1}/{options.NovelBags}: {options.NovelTrees} trees on {novelRows.Length} rows ({clock.Elapsed.TotalSeconds:0.0} s)");
+            log?.Invoke($"fraud model for new pairs, draw {b + 1}/{options.NovelBags + options.NovelDistinctBags}{(distinct ? " (distinct pairs)" : "")}: {options.NovelTrees} trees on {novelRows.Length} rows ({clock.Elapsed.TotalSeconds:0.0} s)");
         }
         var fraudNovel = TreeEnsemble.Average(members);
         var critical = Fit(oof, train.Select(r => r.IsCritical).ToArray(), options, options.CriticalTrees, options.Seed + 1, out var criticalMl);
@@ -118,7 +142,7 @@ public static class RiskTrainer
 
     private static void Check(IReadOnlyList<RiskDeclaration> train, RiskTrainingOptions options)
     {
-        if (options.Folds < 2 || options.Trees < 1 || options.CriticalTrees < 1 || options.NovelTrees < 1 || options.NovelBags < 1 || options.Leaves < 2 || options.NovelLeaves < 2)
+        if (options.Folds < 2 || options.Trees < 1 || options.CriticalTrees < 1 || options.NovelTrees < 1 || options.NovelBags < 0 || options.NovelDistinctBags < 0 || options.NovelBags + options.NovelDistinctBags < 1 || options.Leaves < 2 || options.NovelLeaves < 2)
             throw new SilkgateException(RiskErrors.BadOption, "training needs at least 2 folds, 1 tree and 2 leaves");
         if (train.Count < options.Folds * 10)
             throw new SilkgateException(RiskErrors.CannotTrain, $"too few training rows ({train.Count}) for {options.Folds} folds");

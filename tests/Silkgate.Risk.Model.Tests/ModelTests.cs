@@ -97,6 +97,19 @@ public class ModelTests
     }
 
     [Fact]
+    public void FoldsGroupedByPairNeverLetARowSeeItsOwnPair()
+    {
+        var rows = Sample.Rows(0, 3000);
+        Assert.Contains(FeatureSpace.OutOfFold(rows, 5, 42), x => x[FeatureSpace.PairCountIndex] > 0); // by row, copies meet
+        var grouped = FeatureSpace.OutOfFold(rows, 5, 42, groupByPair: true);
+        Assert.All(grouped, x => Assert.Equal(0f, x[FeatureSpace.PairCountIndex]));
+        // Still out of fold: a row's own label never reaches its features.
+        var flipped = rows.ToList();
+        flipped[11] = rows[11] with { Fraud = 1 - rows[11].Fraud };
+        Assert.Equal(grouped[11], FeatureSpace.OutOfFold(flipped, 5, 42, groupByPair: true)[11]);
+    }
+
+    [Fact]
     public void ScoringNeverChangesTheModel()
     {
         var model = RiskModel.Load(Sample.ModelFile);

@@ -28,7 +28,7 @@ public static class Sample
     private static readonly Lazy<IReadOnlyList<RiskDeclaration>> ValidRows = new(() => Rows(30000, 1500));
 
     /// <summary>Few trees: the tests check behaviour, not accuracy.</summary>
-    public static RiskTrainingOptions Fast { get; } = new() { Trees = 60, CriticalTrees = 30, NovelTrees = 40, NovelBags = 2, Threads = 1 };
+    public static RiskTrainingOptions Fast { get; } = new() { Trees = 60, CriticalTrees = 30, NovelTrees = 40, NovelBags = 1, NovelDistinctBags = 1, Threads = 1 };
 
     /// <summary>One model trained on the sample, shared by the tests that only read it.</summary>
     public static RiskModel Model => SharedModel.Value;

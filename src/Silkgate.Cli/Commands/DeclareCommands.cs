@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Silkgate.Common;
 using Silkgate.Declarations;
+using Silkgate.Risk.Model;
 using Silkgate.Storage.Declarations;
 using Silkgate.Tariff;
 using Spectre.Console;
@@ -82,6 +83,30 @@ public static class DeclareCommands
     private static DeclarationService Service(CliContext ctx, ParseResult parse, Option<string?> db) =>
         new(CliContext.Db(parse, db), ctx.Clock);
 
+    /// <summary>The environment variable naming the risk model file when --risk-model is absent.</summary>
+    public const string RiskModelVariable = "SILKGATE_RISK_MODEL";
+
+    /// <summary>--risk-model and --inspection-share: the commands that assess risk (lodge, lodge-bulk, amend).</summary>
+    private sealed class RiskOptions
+    {
+        public Option<string?> Model { get; } = new("--risk-model")
+        {
+            Description = $"Trained risk model file (silkgate risk train) for the lanes; default: ${RiskModelVariable}, else the baseline scorer (docs/risk-model.md).",
+        };
+
+        public Option<decimal?> InspectionShare { get; } = new("--inspection-share")
+        {
+            Description = "Share of declarations sent to control (red or yellow) by model percentile, 0..1; default: the stored lane settings (red + yellow).",
+        };
+
+        public DeclarationService Service(CliContext ctx, ParseResult parse, Option<string?> db)
+        {
+            var path = parse.GetValue(Model) ?? (Environment.GetEnvironmentVariable(RiskModelVariable) is { Length: > 0 } env ? env : null);
+            var scorer = path is null ? null : ModelRiskScorer.Load(path);
+            return new DeclarationService(CliContext.Db(parse, db), ctx.Clock, scorer, parse.GetValue(InspectionShare));
+        }
+    }
+
     private static Command Lodge(CliContext ctx)
     {
         var file = new Argument<string>("FILE.json") { Description = "The declaration: the tariff calc format plus declarant, partner, transport_mode (docs/lifecycle.md)." };
@@ -89,12 +114,13 @@ public static class DeclareCommands
         var actor = AsOption("the declarant of the file");
         var format = FormatOption();
         var db = CliContext.DbOption();
-        var cmd = new Command("lodge", "Lodge a declaration: validate, compute taxes, assign a risk lane, store it with its audit trail.") { file, key, actor, format, db };
+        var risk = new RiskOptions();
+        var cmd = new Command("lodge", "Lodge a declaration: validate, compute taxes, assign a risk lane, store it with its audit trail.") { file, key, actor, format, db, risk.Model, risk.InspectionShare };
         cmd.SetAction(parse =>
         {
             var draft = DeclarationFiles.ReadDraft(parse.GetValue(file)!);
             var who = ParseActor(parse.GetValue(actor), () => Actor.Declarant(draft.Declarant));
-            var outcome = Service(ctx, parse, db).Lodge(draft, parse.GetValue(key), who);
+            var outcome = risk.Service(ctx, parse, db).Lodge(draft, parse.GetValue(key), who);
             if (!outcome.Created)
                 ctx.Error.WriteLine($"idempotency key already used: returning declaration {outcome.Declaration.DeclarationId}, nothing new stored");
             Print(ctx, outcome.Declaration, parse.GetValue(format)!);
@@ -109,10 +135,11 @@ public static class DeclareCommands
         var batch = new Option<int>("--batch") { Description = "Declarations per transaction (group commit).", DefaultValueFactory = _ => 200 };
         var actor = AsOption("each line's declarant");
         var db = CliContext.DbOption();
-        var cmd = new Command("lodge-bulk", "Lodge many declarations with group commit. Prints `ack KEY ID` for each declaration once its transaction committed; a rerun skips keys already stored.") { file, batch, actor, db };
+        var risk = new RiskOptions();
+        var cmd = new Command("lodge-bulk", "Lodge many declarations with group commit. Prints `ack KEY ID` for each declaration once its transaction committed; a rerun skips keys already stored.") { file, batch, actor, db, risk.Model, risk.InspectionShare };
         cmd.SetAction(parse =>
         {
-            var service = Service(ctx, parse, db);
+            var service = risk.Service(ctx, parse, db);
             var asText = parse.GetValue(actor);
             var requests = DeclarationFiles.ReadBulk(parse.GetValue(file)!);
             var who = asText is null ? null : ParseActor(asText, DefaultOfficer);
@@ -214,11 +241,12 @@ public static class DeclareCommands
         var version = VersionOption();
         var format = FormatOption();
         var db = CliContext.DbOption();
-        var cmd = new Command("amend", "Amend a declaration before release: a new version, validated, taxed and risk assessed again; earlier versions stay readable.") { id, file, actor, version, format, db };
+        var risk = new RiskOptions();
+        var cmd = new Command("amend", "Amend a declaration before release: a new version, validated, taxed and risk assessed again; earlier versions stay readable.") { id, file, actor, version, format, db, risk.Model, risk.InspectionShare };
         cmd.SetAction(parse =>
         {
             var draft = DeclarationFiles.ReadDraft(parse.GetValue(file)!);
-            var outcome = Service(ctx, parse, db).Amend(parse.GetValue(id)!, draft, ParseActor(parse.GetValue(actor), () => Actor.Declarant(draft.Declarant)), parse.GetValue(version));
+            var outcome = risk.Service(ctx, parse, db).Amend(parse.GetValue(id)!, draft, ParseActor(parse.GetValue(actor), () => Actor.Declarant(draft.Declarant)), parse.GetValue(version));
             Print(ctx, outcome.Declaration, parse.GetValue(format)!);
             return 0;
         });

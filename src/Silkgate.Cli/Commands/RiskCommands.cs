@@ -33,7 +33,21 @@ public static class RiskCommands
         var trees = new Option<int>("--trees") { Description = $"Boosted trees of the fraud model (default {defaults.Trees}).", DefaultValueFactory = _ => defaults.Trees };
         var leaves = new Option<int>("--leaves") { Description = $"Leaves per tree (default {defaults.Leaves}).", DefaultValueFactory = _ => defaults.Leaves };
         var rate = new Option<double>("--learning-rate") { Description = $"Learning rate (default {defaults.LearningRate}).", DefaultValueFactory = _ => defaults.LearningRate };
-        var cmd = new Command("train", "Train the fraud models (seen pairs, new pairs) and the critical fraud model (ML.NET FastTree) and write the model file.") { train, valid, output, seed, trees, leaves, rate };
+        var novelTrees = new Option<int>("--novel-trees") { Description = $"Trees of the model for new pairs (default {defaults.NovelTrees}).", DefaultValueFactory = _ => defaults.NovelTrees };
+        var novelLeaves = new Option<int>("--novel-leaves") { Description = $"Leaves per tree of the model for new pairs (default {defaults.NovelLeaves}).", DefaultValueFactory = _ => defaults.NovelLeaves };
+        var novelRate = new Option<double>("--novel-learning-rate") { Description = $"Learning rate of the model for new pairs (default {defaults.NovelLearningRate}).", DefaultValueFactory = _ => defaults.NovelLearningRate };
+        var novelMinLeaf = new Option<int>("--novel-min-leaf-rows") { Description = $"Minimum training rows per leaf of the model for new pairs (default {defaults.NovelMinLeafRows}).", DefaultValueFactory = _ => defaults.NovelMinLeafRows };
+        var novelBags = new Option<int>("--novel-bags") { Description = $"Fold draws averaged by the model for new pairs (default {defaults.NovelBags}).", DefaultValueFactory = _ => defaults.NovelBags };
+        var novelFraction = new Option<double>("--novel-feature-fraction") { Description = $"Share of features per tree of the model for new pairs (default {defaults.NovelFeatureFraction}).", DefaultValueFactory = _ => defaults.NovelFeatureFraction };
+        var novelDistinct = new Option<int>("--novel-distinct-bags")
+        {
+            Description = $"Further draws of the model for new pairs trained on one row per distinct pair, folds grouped by pair (default {defaults.NovelDistinctBags}).",
+            DefaultValueFactory = _ => defaults.NovelDistinctBags,
+        };
+        var cmd = new Command("train", "Train the fraud models (seen pairs, new pairs) and the critical fraud model (ML.NET FastTree) and write the model file.")
+        {
+            train, valid, output, seed, trees, leaves, rate, novelTrees, novelLeaves, novelRate, novelMinLeaf, novelBags, novelFraction, novelDistinct,
+        };
         cmd.SetAction(parse =>
         {
             var options = defaults with
@@ -42,9 +56,20 @@ public static class RiskCommands
                 Trees = parse.GetValue(trees),
                 Leaves = parse.GetValue(leaves),
                 LearningRate = parse.GetValue(rate),
+                NovelTrees = parse.GetValue(novelTrees),
+                NovelLeaves = parse.GetValue(novelLeaves),
+                NovelLearningRate = parse.GetValue(novelRate),
+                NovelMinLeafRows = parse.GetValue(novelMinLeaf),
+                NovelBags = parse.GetValue(novelBags),
+                NovelFeatureFraction = parse.GetValue(novelFraction),
+                NovelDistinctBags = parse.GetValue(novelDistinct),
             };
-            if (options.LearningRate is <= 0 or > 1)
-                throw new SilkgateException(RiskErrors.BadOption, "--learning-rate must be in (0, 1]");
+            if (options.LearningRate is <= 0 or > 1 || options.NovelLearningRate is <= 0 or > 1)
+                throw new SilkgateException(RiskErrors.BadOption, "--learning-rate and --novel-learning-rate must be in (0, 1]");
+            if (options.NovelFeatureFraction is <= 0 or > 1)
+                throw new SilkgateException(RiskErrors.BadOption, "--novel-feature-fraction must be in (0, 1]");
+            if (options.NovelMinLeafRows < 1)
+                throw new SilkgateException(RiskErrors.BadOption, "--novel-min-leaf-rows must be at least 1");
             var model = RiskTrainer.Train(parse.GetValue(train)!, parse.GetValue(valid), options, line => ctx.Error.WriteLine(line));
             var path = parse.GetValue(output)!;
             model.Save(path);

@@ -32,7 +32,10 @@ public sealed partial class DeclarationService
     private readonly DeclarationValidator _validator;
     private readonly LaneSelector _lanes;
 
-    public DeclarationService(Database db, TimeProvider clock, IRiskScorer? scorer = null)
+    /// <param name="scorer">The risk model behind the lanes; the baseline when null.</param>
+    /// <param name="inspectionShare">Share of declarations sent to control (red or yellow) by model percentile,
+    /// overriding the stored lane settings' red and yellow shares (their proportion kept); null keeps them.</param>
+    public DeclarationService(Database db, TimeProvider clock, IRiskScorer? scorer = null, decimal? inspectionShare = null)
     {
         _db = db;
         _clock = clock;
@@ -41,8 +44,12 @@ public sealed partial class DeclarationService
         _reference = store.Load();
         _data = store.LoadLodgingData();
         _validator = new DeclarationValidator(_reference, _data.TradeModePorts, _data.ValueBounds);
-        _lanes = new LaneSelector(scorer ?? new BaselineScorer(), _data.RiskRules, _data.LaneSettings);
+        LaneSettings = inspectionShare is { } share ? _data.LaneSettings.WithInspectionShare(share) : _data.LaneSettings;
+        _lanes = new LaneSelector(scorer ?? new BaselineScorer(), _data.RiskRules, LaneSettings);
     }
+
+    /// <summary>The lane shares in force: the stored settings, with the inspection share given to the constructor.</summary>
+    public LaneSettings LaneSettings { get; }
 
     public ReferenceData Reference => _reference;
 
@@ -67,7 +74,8 @@ public sealed partial class DeclarationService
             history = HistoryOf(conn, null, draft.Declarant);
             historyCache?.TryAdd(draft.Declarant, history);
         }
-        var lane = _lanes.Select(new RiskInput(draft, taxes.Items.Select(i => i.Taxes.CustomsValueCny).ToList(), history, _data.ValueBounds), id);
+        var lane = _lanes.Select(new RiskInput(draft, taxes.Items.Select(i => i.Taxes.CustomsValueCny).ToList(), history, _data.ValueBounds,
+            taxes.Items.Select(i => i.Taxes.CustomsValueCny > 0 ? Math.Round(i.Taxes.Duty.Amount * 100m / i.Taxes.CustomsValueCny, 2) : 0m).ToList()), id);
         var state = lane.Lane is Lane.Red or Lane.Yellow ? DeclarationState.UnderControl : DeclarationState.Assessed;
         return new Prepared(id, draft, findings, taxes, lane, state);
     }

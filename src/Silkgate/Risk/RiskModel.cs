@@ -28,7 +28,9 @@ public sealed record DeclarantHistory(int Declarations, int Inspections, int Dis
 }
 
 /// <summary>What a risk model sees of a declaration at lodging.</summary>
-public sealed record RiskInput(DeclarationDraft Draft, IReadOnlyList<decimal> CustomsValuesCny, DeclarantHistory History, IReadOnlyList<ValueBounds> ValueBounds);
+/// <param name="DutyRatesPercent">Per item, the duty assessed as a percentage of its customs value (null when not computed).</param>
+public sealed record RiskInput(DeclarationDraft Draft, IReadOnlyList<decimal> CustomsValuesCny, DeclarantHistory History, IReadOnlyList<ValueBounds> ValueBounds,
+    IReadOnlyList<decimal>? DutyRatesPercent = null);
 
 /// <summary>A model's answer: a risk percentile in [0, 1] (1 = riskiest) and the reasons behind it.</summary>
 public sealed record RiskScore(decimal Percentile, IReadOnlyList<string> Reasons);

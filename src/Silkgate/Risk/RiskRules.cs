@@ -50,7 +50,24 @@ public sealed record RiskRule(
 }
 
 /// <summary>Lane policy (data/risk/settings.csv): target share of each lane and the random share that keeps the model honest.</summary>
-public sealed record LaneSettings(decimal RedShare, decimal YellowShare, decimal BlueShare, decimal RandomShare);
+public sealed record LaneSettings(decimal RedShare, decimal YellowShare, decimal BlueShare, decimal RandomShare)
+{
+    /// <summary>The share sent to control (red or yellow) by the model percentile, before rules and the random share.</summary>
+    public decimal InspectionShare => RedShare + YellowShare;
+
+    /// <summary>
+    /// These settings with <paramref name="share"/> of declarations sent to control by model percentile: red and
+    /// yellow keep their proportion (all red when both were 0); blue shrinks if the shares would exceed 1; the random
+    /// share is unchanged. Refused (SG-RISK-103) outside [0, 1].
+    /// </summary>
+    public LaneSettings WithInspectionShare(decimal share)
+    {
+        if (share is < 0 or > 1)
+            throw new Common.SilkgateException("SG-RISK-103", $"The inspection share {share} is not a share between 0 and 1.");
+        var red = InspectionShare == 0 ? share : share * RedShare / InspectionShare;
+        return this with { RedShare = red, YellowShare = share - red, BlueShare = Math.Min(BlueShare, 1 - share) };
+    }
+}
 
 /// <summary>The lane and why.</summary>
 public sealed record LaneDecision(Lane Lane, decimal Percentile, string Model, IReadOnlyList<string> Reasons);

@@ -61,6 +61,30 @@ public sealed class DeclareCliTests
     }
 
     [Fact]
+    public void Lodging_with_a_risk_model_and_an_inspection_share_stores_the_models_lane_and_reasons()
+    {
+        var folder = Repo.TempFolder();
+        var db = Path.Combine(folder, "d.db");
+        var model = RiskModels.SmallFile;
+        // Everything to control: the lane follows the model percentile (red for the top third of the share, else yellow).
+        var lodged = Json(CliRunner.Run("declare", "lodge", Write(folder, "c.json", Coal), "--risk-model", model, "--inspection-share", "1", "--format", "json", "--db", db));
+        Assert.Equal("under_control", lodged.GetProperty("state").GetString());
+        var percentile = lodged.GetProperty("risk_percentile").GetDecimal();
+        Assert.Equal(percentile >= 2m / 3m ? "red" : "yellow", lodged.GetProperty("lane").GetString());
+        var reasons = lodged.GetProperty("risk_reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.Matches(@"^risk-model-v\d+-\d{8}-s\d+: fraud probability 0\.\d{3} \(HS 260111, origin KG\)", reasons[0]);
+        // Nothing to control by the model: green or blue, unless the random share picks it.
+        var quiet = Json(CliRunner.Run("declare", "lodge", Write(folder, "c.json", Coal), "--risk-model", model, "--inspection-share", "0", "--format", "json", "--db", db));
+        var drawn = quiet.GetProperty("risk_reasons").EnumerateArray().Any(r => r.GetString()!.StartsWith("random selection", StringComparison.Ordinal));
+        Assert.Contains(quiet.GetProperty("lane").GetString(), drawn ? new[] { "red", "yellow" } : ["green", "blue"]);
+        var bad = CliRunner.Run("declare", "lodge", Write(folder, "c.json", Coal), "--risk-model", model, "--inspection-share", "1.5", "--db", db);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("error SG-RISK-103", bad.Error, StringComparison.Ordinal);
+        var notAModel = CliRunner.Run("declare", "lodge", Write(folder, "c.json", Coal), "--risk-model", Write(folder, "m.zip", "not a zip"), "--db", db);
+        Assert.Contains("error SG-RISK-008", notAModel.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Roles_and_bad_input_are_refused_with_codes()
     {
         var folder = Repo.TempFolder();

@@ -2,6 +2,7 @@ using Silkgate.Common;
 using Silkgate.Declarations;
 using Silkgate.IntegrationTests.Support;
 using Silkgate.Risk;
+using ModelRiskScorer = Silkgate.Risk.Model.ModelRiskScorer;
 using Silkgate.Statistics;
 using Silkgate.Storage;
 using Silkgate.Storage.Declarations;
@@ -31,14 +32,41 @@ public abstract class LifecycleContract(ITestDatabases databases)
         new(declarant, origin, "road", new TaxableDeclaration(Flow.Import, new DateOnly(2023, 6, 5), "KASHGAR_AIRPORT", "0110", "CNY", 0m, 0m,
             [new TaxableItem(hs, origin, value, 1000m, "kg", 1000m)]));
 
-    private (DeclarationService Service, Database Db) New(IRiskScorer? scorer = null)
+    private (DeclarationService Service, Database Db) New(IRiskScorer? scorer = null, decimal? inspectionShare = null)
     {
         var db = databases.Create();
         // No random selection here: lanes must follow the scorer and the rules, whatever the generated ids.
         var settings = Path.Combine(Repo.TempFolder(), "settings.csv");
         File.WriteAllText(settings, "name,value,note\nred_share,0.05,\nyellow_share,0.10,\nblue_share,0.05,\nrandom_share,0,\n");
         new ReferenceStore(db).Import("lane-settings", settings);
-        return (new DeclarationService(db, Clock, scorer ?? new GreenScorer()), db);
+        return (new DeclarationService(db, Clock, scorer ?? new GreenScorer(), inspectionShare), db);
+    }
+
+    [Fact]
+    public void A_declaration_lodged_with_the_trained_model_gets_its_lane_by_percentile_and_the_models_reasons()
+    {
+        var scorer = new ModelRiskScorer(RiskModels.Small);
+        foreach (var share in new[] { 1m, 0.10m, 0m })
+        {
+            var (s, db) = New(scorer, share);
+            Assert.Equal(share, s.LaneSettings.InspectionShare);
+            var d = s.Lodge(Draft(20_000m), "m1", Declarant).Declaration;
+            var p = d.RiskPercentile!.Value;
+            Assert.InRange(p, 0m, 1m);
+            var red = 1m - s.LaneSettings.RedShare;
+            var yellow = red - s.LaneSettings.YellowShare;
+            var blue = yellow - s.LaneSettings.BlueShare;
+            var expected = p >= red ? Lane.Red : p >= yellow ? Lane.Yellow : p >= blue ? Lane.Blue : Lane.Green;
+            Assert.Equal(expected, d.Lane);
+            Assert.Equal(expected is Lane.Red or Lane.Yellow ? DeclarationState.UnderControl : DeclarationState.Assessed, d.State);
+            if (share == 1m)
+                Assert.Equal(DeclarationState.UnderControl, d.State);
+            Assert.StartsWith($"{scorer.Name}: fraud probability ", d.RiskReasons[0], StringComparison.Ordinal);
+            Assert.Contains(d.RiskReasons, r => r.StartsWith($"model percentile {p:0.000} -> ", StringComparison.Ordinal));
+            using var conn = db.OpenConnection();
+            Assert.Equal(scorer.Name, Sql.Scalar<string>(conn, null, "SELECT risk_model FROM declaration WHERE declaration_id = @p0", d.DeclarationId));
+            Assert.Equal(d.RiskReasons, s.Show(d.DeclarationId, Officer).RiskReasons);
+        }
     }
 
     [Fact]
