@@ -19,7 +19,7 @@ namespace Silkgate.Bench;
 /// every rule, every Declaration built, then it aborts and writes nothing;</item>
 /// <item>writer: <see cref="DeclarationWriter.WriteBatch"/> alone on declarations built in memory by the
 /// generator (the same ones), in batches of the importer's size, into a fresh database; also with a larger
-/// SQLite page cache, and split statement by statement (<see cref="WriterPieces"/>).</item>
+/// SQLite page cache, and split into the writer's own pieces (<see cref="WriterPieces"/>).</item>
 /// </list>
 /// </summary>
 internal static class ImportProfile

@@ -296,14 +296,14 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
     if (p != n)
         SqliteWrite("SQLite ceiling", db => Ceilings.Sqlite(db, generator, reference, p, batchItems), "as section 3, on fewer items");
     SqliteWrite("SQLite writer only (DeclarationWriter.WriteBatch)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
-        "declarations built in memory; headers + items + duplicate check, a transaction per batch");
+        "declarations built in memory; duplicate check, headers + items, cube upserts, a transaction per batch");
     Step(prof, "SQLite writer, statement by statement", () =>
     {
         var db = scratch.FreshSqlite("profile.db");
         var split = WriterPieces.Run(db, generator, reference, p, batchItems);
         Scratch.DeleteSqlite(db.Display);
         report.Add(prof, "SQLite writer, statement by statement" + pLabel, Report.Seconds(split.Total), Report.Rate(p, split.Total),
-            $"duplicate check {Report.Seconds(split.Check)}, header rows {Report.Seconds(split.Headers)}, item rows {Report.Seconds(split.Items)}, commit {Report.Seconds(split.Commit)} (copy of the writer's statements)");
+            $"duplicate check {Report.Seconds(split.Check)}, header rows {Report.Seconds(split.Headers)}, item rows {Report.Seconds(split.Items)}, cube {Report.Seconds(split.Cube)}, commit {Report.Seconds(split.Commit)} (the writer's own pieces)");
     });
     SqliteWrite("SQLite ceiling, cache_size 256 MiB", db => Ceilings.Sqlite(db, generator, reference, p, batchItems, bigCache), bigCache + " on the connection");
     SqliteWrite("SQLite writer only, cache_size 256 MiB", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems, bigCache), bigCache + " on the connection");
@@ -320,14 +320,14 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
         if (p != n)
             PgWrite("PostgreSQL ceiling", db => Ceilings.Postgres(db, generator, reference, p, batchItems), "as section 3, on fewer items");
         PgWrite("PostgreSQL writer only (DeclarationWriter.WriteBatch)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
-            "declarations built in memory; headers + items (boxed object?[] rows, Write(object, type)), FK check, a COPY pair per batch");
+            "declarations built in memory; duplicate check, headers + items (typed binary COPY), FK check, cube upserts, a transaction per batch");
         Step(prof, "PostgreSQL writer, statement by statement", () =>
         {
             var db = scratch.FreshPostgres("profile");
             var split = WriterPieces.Run(db, generator, reference, p, batchItems);
             scratch.DropPostgres(db);
             report.Add(prof, "PostgreSQL writer, statement by statement" + pLabel, Report.Seconds(split.Total), Report.Rate(p, split.Total),
-                $"duplicate check {Report.Seconds(split.Check)}, header COPY {Report.Seconds(split.Headers)}, item COPY {Report.Seconds(split.Items)}, commit {Report.Seconds(split.Commit)} (copy of the writer's statements)");
+                $"duplicate check {Report.Seconds(split.Check)}, header COPY {Report.Seconds(split.Headers)}, item COPY {Report.Seconds(split.Items)}, cube {Report.Seconds(split.Cube)}, commit {Report.Seconds(split.Commit)} (the writer's own pieces)");
         });
         PgWrite("PostgreSQL writer only, without the item→declaration FK", db =>
         {
@@ -336,6 +336,14 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
                 Sql.Exec(conn, null, "ALTER TABLE declaration_item DROP CONSTRAINT fk_item_declaration");
             return ImportProfile.WriterOnly(db, generator, reference, p, batchItems);
         }, "the same, after ALTER TABLE declaration_item DROP CONSTRAINT fk_item_declaration");
+        Step(prof, "PostgreSQL writer, cube through a staging COPY", () =>
+        {
+            var db = scratch.FreshPostgres("profile");
+            var (cube, total) = CubeStaging.Postgres(db, generator, reference, p, batchItems);
+            scratch.DropPostgres(db);
+            report.Add(prof, "PostgreSQL writer, cube through a staging COPY" + pLabel, Report.Seconds(total), Report.Rate(p, total),
+                $"cube {Report.Seconds(cube)}: COPY of the summed cells into a temp table + one INSERT … SELECT … ON CONFLICT per batch (a proposal for CubeMaintainer, not product code)");
+        });
     }
 }
 

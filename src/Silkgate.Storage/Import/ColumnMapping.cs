@@ -101,6 +101,16 @@ public sealed partial class ColumnMapping
     public IEnumerable<string> SourceColumns() =>
         Columns.Values.Concat(Templates.Values.SelectMany(t => Placeholder().Matches(t).Select(m => m.Groups[1].Value))).Distinct();
 
+    /// <summary>The source columns one target field reads (none for a constant or an unmapped field).</summary>
+    public string[] SourceColumns(string target)
+    {
+        if (Columns.TryGetValue(target, out var column))
+            return [column];
+        if (Templates.TryGetValue(target, out var template))
+            return [.. Placeholder().Matches(template).Select(m => m.Groups[1].Value).Distinct()];
+        return [];
+    }
+
     /// <summary>Builds a resolver for one file header: target field → function of a row.</summary>
     public Func<CsvRow, string?> Resolver(string target)
     {

@@ -68,6 +68,35 @@ public static class CsvFiles
         }
     }
 
+    /// <summary>
+    /// A lighter pass for when only a few columns matter: each row holds only <paramref name="wanted"/> (every other
+    /// field reads as ""), and the row and its field array are reused — a row is valid until the next one is read.
+    /// Header problems are not reported here: an empty file or missing columns yield no rows (<see cref="Read"/> reports them).
+    /// </summary>
+    public static IEnumerable<CsvRow> ReadColumns(TextReader reader, string fileName, string[] requiredColumns, string[] wanted)
+    {
+        using var parser = new CsvParser(reader, Configuration);
+        if (!parser.Read() || parser.Record is not { } headerRecord)
+            yield break;
+        var header = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < headerRecord.Length; i++)
+            header.TryAdd(headerRecord[i].Trim().TrimStart('\uFEFF'), i);
+        if (requiredColumns.Any(c => !header.ContainsKey(c)))
+            yield break;
+        var indexes = wanted.Select(c => header[c]).ToArray();
+        var fields = new string[headerRecord.Length];
+        Array.Fill(fields, "");
+        while (parser.Read())
+        {
+            var count = parser.Count;
+            if (count == 1 && parser[0].Length == 0)
+                continue;
+            foreach (var i in indexes)
+                fields[i] = i < count ? parser[i] : "";
+            yield return new CsvRow(fileName, parser.RawRow, header, headerRecord.Length, fields);
+        }
+    }
+
     /// <summary>Parses a file given on the command line; a missing file is a coded refusal.</summary>
     public static T ReadFile<T>(string path, Func<TextReader, string, T> parse)
     {
