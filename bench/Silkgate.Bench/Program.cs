@@ -336,14 +336,6 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
                 Sql.Exec(conn, null, "ALTER TABLE declaration_item DROP CONSTRAINT fk_item_declaration");
             return ImportProfile.WriterOnly(db, generator, reference, p, batchItems);
         }, "the same, after ALTER TABLE declaration_item DROP CONSTRAINT fk_item_declaration");
-        Step(prof, "PostgreSQL writer, cube through a staging COPY", () =>
-        {
-            var db = scratch.FreshPostgres("profile");
-            var (cube, total) = CubeStaging.Postgres(db, generator, reference, p, batchItems);
-            scratch.DropPostgres(db);
-            report.Add(prof, "PostgreSQL writer, cube through a staging COPY" + pLabel, Report.Seconds(total), Report.Rate(p, total),
-                $"cube {Report.Seconds(cube)}: COPY of the summed cells into a temp table + one INSERT … SELECT … ON CONFLICT per batch (a proposal for CubeMaintainer, not product code)");
-        });
     }
 }
 

@@ -144,48 +144,74 @@ public static class CubeMaintainer
                    $"mass_g = {table.Name}.mass_g + excluded.mass_g, items = {table.Name}.items + excluded.items, " +
                    $"declarations = {table.Name}.declarations + excluded.declarations, " +
                    $"partner_declarations = {table.Name}.partner_declarations + excluded.partner_declarations";
-        WriteRows(conn, tx, table, cells, tail);
+        if (conn is NpgsqlConnection pg && cells.Count > StageAbove)
+        {
+            // Many cells (a bulk batch): COPY them into a temporary table and upsert from it in one statement;
+            // VALUES lists of thousands of parameters, parsed and planned per statement, cost several times more.
+            var stage = table.Name + "_stage";
+            Sql.Exec(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Name}) ON COMMIT DELETE ROWS");
+            Copy(pg, stage, table, cells);
+            Sql.Exec(conn, tx, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) SELECT {table.Keys}, {MeasureColumns} FROM {stage} ORDER BY {table.Keys}{tail}");
+            // Another Apply may follow in the same transaction.
+            Sql.Exec(conn, tx, $"TRUNCATE {stage}");
+        }
+        else if (conn is SqliteConnection sqlite)
+        {
+            CubeSqlite.Insert(sqlite, InsertSql(table) + tail, cells, table.Row);
+        }
+        else
+        {
+            UpsertValues(conn, tx, table, cells, tail);
+        }
         // Cells that lost items may now be empty: remove them, as a recompute would not produce them.
         var emptied = cells.Where(kv => kv.Value.Items < 0).Select(kv => kv.Key.ReleaseMonth).Distinct().ToList();
         foreach (var month in emptied)
             Sql.Exec(conn, tx, $"DELETE FROM {table.Name} WHERE release_month = @p0 AND items = 0", month);
     }
 
-    /// <summary>
-    /// INSERT of cells: on PostgreSQL 300 rows per statement (multi-row VALUES, one round trip each); on SQLite one
-    /// row per execution of one prepared statement (in-process; multi-row VALUES measured slower there, as
-    /// Microsoft.Data.Sqlite binds every parameter by name).
-    /// </summary>
-    private static void WriteRows(DbConnection conn, DbTransaction tx, CubeTable table, List<KeyValuePair<CubeCell, CubeMeasures>> cells, string tail = "")
+    /// <summary>A few cells on PostgreSQL (a release, a cancellation): one multi-row VALUES statement, one round trip.</summary>
+    private static void UpsertValues(DbConnection conn, DbTransaction tx, CubeTable table, List<KeyValuePair<CubeCell, CubeMeasures>> cells, string tail)
     {
+        if (cells.Count == 0)
+            return;
         var width = table.Width;
-        var perStatement = conn is NpgsqlConnection ? 300 : 1;
-        DbCommand Command(int rows) => Sql.Command(conn, tx,
-            $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES " +
-            string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(r * width, width).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture))) + ")")) +
-            tail, new object?[rows * width]);
-        DbCommand? full = null;
-        try
+        var rows = Enumerable.Range(0, cells.Count)
+            .Select(r => "(" + string.Join(", ", Enumerable.Range(r * width, width).Select(p => "@p" + p.ToString(CultureInfo.InvariantCulture))) + ")");
+        Sql.Exec(conn, tx, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES {string.Join(", ", rows)}{tail}",
+            cells.SelectMany(kv => table.Row(kv.Key, kv.Value)).ToArray());
+    }
+
+    /// <summary>INSERT of one cell, with positional parameters ?1, ?2 … (SQLite's C API).</summary>
+    private static string InsertSql(CubeTable table) =>
+        $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES (" +
+        string.Join(", ", Enumerable.Range(1, table.Width).Select(p => "?" + p.ToString(CultureInfo.InvariantCulture))) + ")";
+
+    /// <summary>On PostgreSQL, an upsert of more cells than this goes through a staging table.</summary>
+    private const int StageAbove = 200;
+
+    /// <summary>Binary COPY of cells into <paramref name="target"/> (the table itself or its staging copy), each value written with its type.</summary>
+    private static void Copy(NpgsqlConnection conn, string target, CubeTable table, List<KeyValuePair<CubeCell, CubeMeasures>> cells)
+    {
+        using var w = conn.BeginBinaryImport($"COPY {target} ({table.Keys}, {MeasureColumns}) FROM STDIN (FORMAT BINARY)");
+        foreach (var (c, m) in cells)
         {
-            for (var start = 0; start < cells.Count; start += perStatement)
-            {
-                var count = Math.Min(perStatement, cells.Count - start);
-                var cmd = count == perStatement ? full ??= Command(count) : Command(count);
-                var p = 0;
-                for (var n = start; n < start + count; n++)
-                {
-                    foreach (var value in table.Row(cells[n].Key, cells[n].Value))
-                        cmd.Parameters[p++].Value = value;
-                }
-                cmd.ExecuteNonQuery();
-                if (cmd != full)
-                    cmd.Dispose();
-            }
+            w.StartRow();
+            w.Write(c.ReleaseMonth, NpgsqlTypes.NpgsqlDbType.Integer);
+            w.Write(c.Flow, NpgsqlTypes.NpgsqlDbType.Varchar);
+            w.Write(c.Partner, NpgsqlTypes.NpgsqlDbType.Varchar);
+            w.Write(c.Port, NpgsqlTypes.NpgsqlDbType.Varchar);
+            w.Write(c.TradeMode, NpgsqlTypes.NpgsqlDbType.Varchar);
+            w.Write(c.InZone, NpgsqlTypes.NpgsqlDbType.Boolean);
+            w.Write(c.Ecommerce, NpgsqlTypes.NpgsqlDbType.Boolean);
+            if (table.WithHs4)
+                w.Write(c.Hs4, NpgsqlTypes.NpgsqlDbType.Varchar);
+            w.Write(m.ValueFen, NpgsqlTypes.NpgsqlDbType.Bigint);
+            w.Write(m.MassG, NpgsqlTypes.NpgsqlDbType.Bigint);
+            w.Write(m.Items, NpgsqlTypes.NpgsqlDbType.Bigint);
+            w.Write(m.Declarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+            w.Write(m.PartnerDeclarations, NpgsqlTypes.NpgsqlDbType.Bigint);
         }
-        finally
-        {
-            full?.Dispose();
-        }
+        w.Complete();
     }
 
     /// <summary>The order of the tables' primary keys (ordinal text, false before true), in which cells are written.</summary>
@@ -214,17 +240,6 @@ public static class CubeMaintainer
         public static readonly CubeTable Rollup = new("stats_rollup", RollupKeyColumns, false);
 
         public int Width => WithHs4 ? 13 : 12;
-
-        public string[] Columns => [.. $"{Keys}, {MeasureColumns}".Split(", ")];
-
-        public NpgsqlTypes.NpgsqlDbType[] Types =>
-        [
-            NpgsqlTypes.NpgsqlDbType.Integer, NpgsqlTypes.NpgsqlDbType.Varchar, NpgsqlTypes.NpgsqlDbType.Varchar, NpgsqlTypes.NpgsqlDbType.Varchar,
-            NpgsqlTypes.NpgsqlDbType.Varchar, NpgsqlTypes.NpgsqlDbType.Boolean, NpgsqlTypes.NpgsqlDbType.Boolean,
-            .. WithHs4 ? new[] { NpgsqlTypes.NpgsqlDbType.Varchar } : [],
-            NpgsqlTypes.NpgsqlDbType.Bigint, NpgsqlTypes.NpgsqlDbType.Bigint, NpgsqlTypes.NpgsqlDbType.Bigint, NpgsqlTypes.NpgsqlDbType.Bigint,
-            NpgsqlTypes.NpgsqlDbType.Bigint,
-        ];
 
         public object?[] Row(CubeCell c, CubeMeasures m) => WithHs4
             ?
@@ -342,10 +357,9 @@ public static class CubeMaintainer
         var ordered = cells.ToList();
         ordered.Sort((a, b) => CompareCells(a.Key, b.Key));
         if (conn is NpgsqlConnection pg)
-            Declarations.DeclarationWriter.Copy(pg, table.Name, table.Columns, table.Types, ordered.Select(kv => table.Row(kv.Key, kv.Value)));
+            Copy(pg, table.Name, table, ordered);
         else
-            CubeSqlite.Insert((SqliteConnection)conn, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES ({string.Join(", ", Enumerable.Range(1, table.Width).Select(p => "?" + p.ToString(CultureInfo.InvariantCulture)))})",
-                ordered, table.Row);
+            CubeSqlite.Insert((SqliteConnection)conn, InsertSql(table), ordered, table.Row);
     }
 
     /// <summary>Every cell of the cube as stored.</summary>
