@@ -29,7 +29,8 @@ public sealed record CubeRecompute(long CellsBefore, long CellsAfter, long Cells
 }
 
 /// <summary>
-/// Keeps the monthly statistics cube (docs/statistics.md) and its roll-up over the HS heading equal to an
+/// Keeps the monthly statistics cube (docs/statistics.md) and its two roll-ups (over the HS heading; to month ×
+/// flow × heading) equal to an
 /// aggregation of the released items (<c>release_month IS NOT NULL</c>): every write that adds released items or takes them out calls
 /// <see cref="Apply"/> with the change in the same transaction. Changes are summed per cell in memory first and
 /// written with one upsert per distinct cell (<c>INSERT … ON CONFLICT … DO UPDATE SET v = stats_cube.v + excluded.v</c>,
@@ -42,6 +43,9 @@ public static class CubeMaintainer
 
     /// <summary>The key of stats_rollup: the cube's without the HS heading.</summary>
     public const string RollupKeyColumns = "release_month, flow, partner_country, port, trade_mode, in_zone, ecommerce";
+
+    /// <summary>The key of stats_hs: month, flow and HS heading only.</summary>
+    public const string HeadingKeyColumns = "release_month, flow, hs4";
 
     public const string MeasureColumns = "value_fen, mass_g, items, declarations, partner_declarations";
 
@@ -122,16 +126,16 @@ public static class CubeMaintainer
     {
         if (changes.Count == 0)
             return;
-        Upsert(conn, tx, CubeTable.Cube, changes);
-        Upsert(conn, tx, CubeTable.Rollup, RollUp(changes));
+        foreach (var table in CubeTable.All)
+            Upsert(conn, tx, table, table == CubeTable.Cube ? changes : RollUp(changes, table));
     }
 
-    /// <summary>The cells summed over the HS heading (the key of stats_rollup; <see cref="CubeCell.Hs4"/> is empty).</summary>
-    public static Dictionary<CubeCell, CubeMeasures> RollUp(Dictionary<CubeCell, CubeMeasures> cells)
+    /// <summary>The cells summed into the cells of a coarser table (the roll-up, the headings).</summary>
+    private static Dictionary<CubeCell, CubeMeasures> RollUp(Dictionary<CubeCell, CubeMeasures> cells, CubeTable table)
     {
         var rolled = new Dictionary<CubeCell, CubeMeasures>(cells.Count / 4 + 1);
         foreach (var (cell, m) in cells)
-            AddTo(rolled, cell with { Hs4 = "" }, m);
+            AddTo(rolled, table.Project(cell), m);
         return rolled;
     }
 
@@ -196,15 +200,21 @@ public static class CubeMaintainer
         foreach (var (c, m) in cells)
         {
             w.StartRow();
-            w.Write(c.ReleaseMonth, NpgsqlTypes.NpgsqlDbType.Integer);
-            w.Write(c.Flow, NpgsqlTypes.NpgsqlDbType.Varchar);
-            w.Write(c.Partner, NpgsqlTypes.NpgsqlDbType.Varchar);
-            w.Write(c.Port, NpgsqlTypes.NpgsqlDbType.Varchar);
-            w.Write(c.TradeMode, NpgsqlTypes.NpgsqlDbType.Varchar);
-            w.Write(c.InZone, NpgsqlTypes.NpgsqlDbType.Boolean);
-            w.Write(c.Ecommerce, NpgsqlTypes.NpgsqlDbType.Boolean);
-            if (table.WithHs4)
-                w.Write(c.Hs4, NpgsqlTypes.NpgsqlDbType.Varchar);
+            foreach (var column in table.KeyNames)
+            {
+                switch (CubeTable.Key(c, column))
+                {
+                    case int month:
+                        w.Write(month, NpgsqlTypes.NpgsqlDbType.Integer);
+                        break;
+                    case bool flag:
+                        w.Write(flag, NpgsqlTypes.NpgsqlDbType.Boolean);
+                        break;
+                    case var text:
+                        w.Write((string)text, NpgsqlTypes.NpgsqlDbType.Varchar);
+                        break;
+                }
+            }
             w.Write(m.ValueFen, NpgsqlTypes.NpgsqlDbType.Bigint);
             w.Write(m.MassG, NpgsqlTypes.NpgsqlDbType.Bigint);
             w.Write(m.Items, NpgsqlTypes.NpgsqlDbType.Bigint);
@@ -234,24 +244,71 @@ public static class CubeMaintainer
     }
 
     /// <summary>One of the two pre-aggregated tables: its name, key columns and the values of a row.</summary>
-    private sealed record CubeTable(string Name, string Keys, bool WithHs4)
+    private sealed record CubeTable(string Name, string Keys)
     {
-        public static readonly CubeTable Cube = new("stats_cube", KeyColumns, true);
-        public static readonly CubeTable Rollup = new("stats_rollup", RollupKeyColumns, false);
+        public static readonly CubeTable Cube = new("stats_cube", KeyColumns);
+        public static readonly CubeTable Rollup = new("stats_rollup", RollupKeyColumns);
+        public static readonly CubeTable Headings = new("stats_hs", HeadingKeyColumns);
 
-        public int Width => WithHs4 ? 13 : 12;
+        /// <summary>The three tables, the full cube first.</summary>
+        public static readonly CubeTable[] All = [Cube, Rollup, Headings];
 
-        public object?[] Row(CubeCell c, CubeMeasures m) => WithHs4
-            ?
-            [
-                c.ReleaseMonth, c.Flow, c.Partner, c.Port, c.TradeMode, c.InZone, c.Ecommerce, c.Hs4,
-                m.ValueFen, m.MassG, m.Items, m.Declarations, m.PartnerDeclarations,
-            ]
-            :
-            [
-                c.ReleaseMonth, c.Flow, c.Partner, c.Port, c.TradeMode, c.InZone, c.Ecommerce,
-                m.ValueFen, m.MassG, m.Items, m.Declarations, m.PartnerDeclarations,
-            ];
+        public string[] KeyNames { get; } = Keys.Split(", ");
+
+        public int Width => KeyNames.Length + 5;
+
+        private bool Has(string column) => KeyNames.Contains(column);
+
+        /// <summary>The cell of this table a cube cell falls in: the key columns it lacks are blank.</summary>
+        public CubeCell Project(CubeCell c) => new(c.ReleaseMonth, c.Flow, Has("partner_country") ? c.Partner : "", Has("port") ? c.Port : "",
+            Has("trade_mode") ? c.TradeMode : "", Has("in_zone") && c.InZone, Has("ecommerce") && c.Ecommerce, Has("hs4") ? c.Hs4 : "");
+
+        public object?[] Row(CubeCell c, CubeMeasures m)
+        {
+            var row = new object?[Width];
+            var n = 0;
+            foreach (var column in KeyNames)
+                row[n++] = Key(c, column);
+            row[n++] = m.ValueFen;
+            row[n++] = m.MassG;
+            row[n++] = m.Items;
+            row[n++] = m.Declarations;
+            row[n] = m.PartnerDeclarations;
+            return row;
+        }
+
+        public static object Key(CubeCell c, string column) => column switch
+        {
+            "release_month" => c.ReleaseMonth,
+            "flow" => c.Flow,
+            "partner_country" => c.Partner,
+            "port" => c.Port,
+            "trade_mode" => c.TradeMode,
+            "in_zone" => c.InZone,
+            "ecommerce" => c.Ecommerce,
+            _ => c.Hs4,
+        };
+
+        /// <summary>A stored row's cell (key columns first, in <see cref="KeyNames"/> order).</summary>
+        public CubeCell Cell(DbDataReader r)
+        {
+            var c = new CubeCell(0, "", "", "", "", false, false, "");
+            for (var n = 0; n < KeyNames.Length; n++)
+            {
+                c = KeyNames[n] switch
+                {
+                    "release_month" => c with { ReleaseMonth = r.GetInt32(n) },
+                    "flow" => c with { Flow = r.GetString(n) },
+                    "partner_country" => c with { Partner = r.GetString(n) },
+                    "port" => c with { Port = r.GetString(n) },
+                    "trade_mode" => c with { TradeMode = r.GetString(n) },
+                    "in_zone" => c with { InZone = r.GetBoolean(n) },
+                    "ecommerce" => c with { Ecommerce = r.GetBoolean(n) },
+                    _ => c with { Hs4 = r.GetString(n) },
+                };
+            }
+            return c;
+        }
     }
 
     /// <summary>
@@ -269,9 +326,8 @@ public static class CubeMaintainer
         using var tx = conn.BeginTransaction();
         if (conn is NpgsqlConnection)
             Sql.Exec(conn, tx, "LOCK TABLE declaration_item IN SHARE MODE");
-        var before = compare ? ReadAll(conn, tx) : null;
-        var beforeRollup = compare ? ReadAll(conn, tx, CubeTable.Rollup) : null;
-        var beforeCount = before?.Count ?? Sql.Scalar<long>(conn, tx, "SELECT count(*) FROM stats_cube");
+        var before = compare ? CubeTable.All.Select(t => ReadAll(conn, tx, t)).ToArray() : null;
+        var beforeCount = before?[0].Count ?? Sql.Scalar<long>(conn, tx, "SELECT count(*) FROM stats_cube");
 
         var months = ReleasedMonths(conn, tx);
         var byMonth = new Dictionary<CubeCell, CubeMeasures>[months.Count];
@@ -289,15 +345,15 @@ public static class CubeMaintainer
             foreach (var (cell, m) in month)
                 cells.Add(cell, m);
         }
-        var rollup = RollUp(cells);
-
-        Sql.Exec(conn, tx, "DELETE FROM stats_cube");
-        Sql.Exec(conn, tx, "DELETE FROM stats_rollup");
-        Insert(conn, tx, CubeTable.Cube, cells);
-        Insert(conn, tx, CubeTable.Rollup, rollup);
+        var after = CubeTable.All.Select(t => t == CubeTable.Cube ? cells : RollUp(cells, t)).ToArray();
+        for (var t = 0; t < CubeTable.All.Length; t++)
+        {
+            Sql.Exec(conn, tx, $"DELETE FROM {CubeTable.All[t].Name}");
+            Insert(conn, tx, CubeTable.All[t], after[t]);
+        }
         tx.Commit();
         sw.Stop();
-        var differing = before is null || beforeRollup is null ? -1 : Differing(before, cells) + Differing(beforeRollup, rollup);
+        var differing = before is null ? -1 : before.Zip(after).Sum(p => Differing(p.First, p.Second));
         return new CubeRecompute(beforeCount, cells.Count, differing, sw.Elapsed.TotalSeconds);
     }
 
@@ -368,12 +424,26 @@ public static class CubeMaintainer
     /// <summary>Every cell of the roll-up over the HS heading as stored (<see cref="CubeCell.Hs4"/> empty).</summary>
     public static Dictionary<CubeCell, CubeMeasures> ReadRollup(DbConnection conn, DbTransaction? tx) => ReadAll(conn, tx, CubeTable.Rollup);
 
+    /// <summary>The roll-up's cells of release months <paramref name="from"/>..<paramref name="to"/> (YYYYMM), in key order.</summary>
+    public static List<KeyValuePair<CubeCell, CubeMeasures>> ReadRollup(DbConnection conn, int from, int to)
+    {
+        var table = CubeTable.Rollup;
+        var sql = $"SELECT {table.Keys}, {MeasureColumns} FROM {table.Name} WHERE release_month BETWEEN @p0 AND @p1 ORDER BY {table.Keys}";
+        if (conn is SqliteConnection sqlite)
+            return CubeSqlite.ReadRollup(sqlite, sql.Replace("@p0", "?1", StringComparison.Ordinal).Replace("@p1", "?2", StringComparison.Ordinal), from, to);
+        var k = table.KeyNames.Length;
+        return Sql.Query(conn, null, sql, r => KeyValuePair.Create(table.Cell(r), new CubeMeasures(r.GetInt64(k), r.GetInt64(k + 1), r.GetInt64(k + 2), r.GetInt64(k + 3), r.GetInt64(k + 4))),
+            from, to).ToList();
+    }
+
     private static Dictionary<CubeCell, CubeMeasures> ReadAll(DbConnection conn, DbTransaction? tx, CubeTable table)
     {
-        var h = table.WithHs4 ? 1 : 0;
+        var k = table.KeyNames.Length;
         return Sql.Query(conn, tx, $"SELECT {table.Keys}, {MeasureColumns} FROM {table.Name}",
-                r => (new CubeCell(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetBoolean(5), r.GetBoolean(6), h == 1 ? r.GetString(7) : ""),
-                    new CubeMeasures(r.GetInt64(7 + h), r.GetInt64(8 + h), r.GetInt64(9 + h), r.GetInt64(10 + h), r.GetInt64(11 + h))))
+                r => (table.Cell(r), new CubeMeasures(r.GetInt64(k), r.GetInt64(k + 1), r.GetInt64(k + 2), r.GetInt64(k + 3), r.GetInt64(k + 4))))
             .ToDictionary(x => x.Item1, x => x.Item2);
     }
+
+    /// <summary>Every cell of the headings table (month × flow × HS heading) as stored; the other key fields blank.</summary>
+    public static Dictionary<CubeCell, CubeMeasures> ReadHeadings(DbConnection conn, DbTransaction? tx) => ReadAll(conn, tx, CubeTable.Headings);
 }

@@ -12,67 +12,91 @@ namespace Silkgate.Storage.Statistics;
 /// </summary>
 internal static class CubeSqlite
 {
-    /// <summary>One released item of a month: its declaration (numbered within the month), item number, cell and measures.</summary>
-    private readonly record struct MonthItem(int Declaration, int No, CubeCell Cell, long Value, long Mass);
+    /// <summary>One released item of a month: its declaration and cell (numbered within the month), item number and measures.</summary>
+    private readonly record struct MonthItem(int Declaration, int Cell, int No, long Value, long Mass);
 
+    /// <summary>
+    /// Two text keys made in SQL, so that a row is five column reads: the declaration (enterprise, U+0001, id) and
+    /// the cell (flow, partner, port, mode, zone 0/1, e-commerce 0/1, heading, separated by U+0001).
+    /// </summary>
     private const string MonthSql =
-        "SELECT enterprise_id, declaration_id, item_no, flow, partner_country, port, trade_mode, in_zone, ecommerce, hs_code, " +
+        "SELECT enterprise_id || char(1) || declaration_id, item_no, " +
+        "flow || char(1) || partner_country || char(1) || port || char(1) || trade_mode || char(1) || in_zone || char(1) || ecommerce || char(1) || substr(hs_code, 1, 4), " +
         "statistical_value_fen, net_mass_g FROM declaration_item WHERE release_month = ?1";
 
     /// <summary>The cells of one release month (the rules of <see cref="CubeMaintainer.RecomputeSql"/>).</summary>
     public static Dictionary<CubeCell, CubeMeasures> AggregateMonth(SqliteConnection conn, int month)
     {
-        var codes = new Codes();
-        var declarations = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byDeclaration = declarations.GetAlternateLookup<ReadOnlySpan<char>>();
+        var declarations = new TextIndex();
+        var cellKeys = new TextIndex();
         var items = new List<MonthItem>();
-        var key = new char[256];
         using (var stmt = Prepare(conn, MonthSql))
         {
             Check(conn, raw.sqlite3_bind_int(stmt, 1, month));
             int rc;
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
             {
-                var enterprise = raw.sqlite3_column_blob(stmt, 0);
-                var id = raw.sqlite3_column_blob(stmt, 1);
-                if (key.Length < enterprise.Length + id.Length + 1)
-                    key = new char[2 * (enterprise.Length + id.Length + 1)];
-                // The declaration's key: enterprise, U+0001, id (the store's primary key of a declaration).
-                var length = Encoding.UTF8.GetChars(enterprise, key);
-                key[length++] = '\u0001';
-                length += Encoding.UTF8.GetChars(id, key.AsSpan(length));
-                if (!byDeclaration.TryGetValue(key.AsSpan(0, length), out var d))
-                {
-                    d = declarations.Count;
-                    byDeclaration[key.AsSpan(0, length)] = d;
-                }
-                var hs = raw.sqlite3_column_blob(stmt, 9);
-                var cell = new CubeCell(month, codes.Of(raw.sqlite3_column_blob(stmt, 3)), codes.Of(raw.sqlite3_column_blob(stmt, 4)),
-                    codes.Of(raw.sqlite3_column_blob(stmt, 5)), codes.Of(raw.sqlite3_column_blob(stmt, 6)),
-                    raw.sqlite3_column_int(stmt, 7) != 0, raw.sqlite3_column_int(stmt, 8) != 0, codes.Of(hs.Length > 4 ? hs[..4] : hs));
-                items.Add(new MonthItem(d, raw.sqlite3_column_int(stmt, 2), cell, raw.sqlite3_column_int64(stmt, 10), raw.sqlite3_column_int64(stmt, 11)));
+                items.Add(new MonthItem(declarations.Of(raw.sqlite3_column_blob(stmt, 0)), cellKeys.Of(raw.sqlite3_column_blob(stmt, 2)),
+                    raw.sqlite3_column_int(stmt, 1), raw.sqlite3_column_int64(stmt, 3), raw.sqlite3_column_int64(stmt, 4)));
             }
             if (rc != raw.SQLITE_DONE)
                 Check(conn, rc);
         }
 
+        // The cells by number, and each cell's partner by number (a declaration's partners are told apart by it).
+        var cells = cellKeys.Keys.Select(k =>
+        {
+            var f = k.Split('\u0001');
+            return new CubeCell(month, string.Intern(f[0]), string.Intern(f[1]), string.Intern(f[2]), string.Intern(f[3]), f[4] == "1", f[5] == "1", string.Intern(f[6]));
+        }).ToArray();
+        var partners = new Dictionary<string, int>(StringComparer.Ordinal);
+        var partnerOf = cells.Select(c => partners.TryGetValue(c.Partner, out var p) ? p : partners[c.Partner] = partners.Count).ToArray();
+
         // A declaration counts once at its lowest item number, and once per partner at its lowest item with that partner.
         var first = new int[declarations.Count];
         Array.Fill(first, int.MaxValue);
-        var firstOfPartner = new Dictionary<(int, string), int>();
+        var firstOfPartner = new Dictionary<long, int>();
         foreach (var i in items)
         {
             first[i.Declaration] = Math.Min(first[i.Declaration], i.No);
-            var k = (i.Declaration, i.Cell.Partner);
-            if (!firstOfPartner.TryGetValue(k, out var no) || i.No < no)
-                firstOfPartner[k] = i.No;
+            var key = ((long)i.Declaration << 16) | (uint)partnerOf[i.Cell];
+            ref var no = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(firstOfPartner, key, out var exists);
+            no = exists ? Math.Min(no, i.No) : i.No;
         }
-        var cells = new Dictionary<CubeCell, CubeMeasures>();
+        var measures = new CubeMeasures[cells.Length];
         foreach (var i in items)
         {
-            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(cells, i.Cell, out _);
-            slot += new CubeMeasures(i.Value, i.Mass, 1, first[i.Declaration] == i.No ? 1 : 0, firstOfPartner[(i.Declaration, i.Cell.Partner)] == i.No ? 1 : 0);
+            measures[i.Cell] += new CubeMeasures(i.Value, i.Mass, 1, first[i.Declaration] == i.No ? 1 : 0,
+                firstOfPartner[((long)i.Declaration << 16) | (uint)partnerOf[i.Cell]] == i.No ? 1 : 0);
         }
+        var result = new Dictionary<CubeCell, CubeMeasures>(cells.Length);
+        for (var n = 0; n < cells.Length; n++)
+            result.Add(cells[n], measures[n]);
+        return result;
+    }
+
+    /// <summary>
+    /// Roll-up cells (columns: month, flow, partner, port, mode, zone, e-commerce, then the five measures) of
+    /// release months <paramref name="from"/>..<paramref name="to"/>, bound as ?1 and ?2.
+    /// </summary>
+    public static List<KeyValuePair<CubeCell, CubeMeasures>> ReadRollup(SqliteConnection conn, string sql, int from, int to)
+    {
+        var codes = new Codes();
+        var cells = new List<KeyValuePair<CubeCell, CubeMeasures>>();
+        using var stmt = Prepare(conn, sql);
+        Check(conn, raw.sqlite3_bind_int(stmt, 1, from));
+        Check(conn, raw.sqlite3_bind_int(stmt, 2, to));
+        int rc;
+        while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
+        {
+            var cell = new CubeCell(raw.sqlite3_column_int(stmt, 0), codes.Of(raw.sqlite3_column_blob(stmt, 1)), codes.Of(raw.sqlite3_column_blob(stmt, 2)),
+                codes.Of(raw.sqlite3_column_blob(stmt, 3)), codes.Of(raw.sqlite3_column_blob(stmt, 4)), raw.sqlite3_column_int(stmt, 5) != 0,
+                raw.sqlite3_column_int(stmt, 6) != 0, "");
+            cells.Add(KeyValuePair.Create(cell, new CubeMeasures(raw.sqlite3_column_int64(stmt, 7), raw.sqlite3_column_int64(stmt, 8),
+                raw.sqlite3_column_int64(stmt, 9), raw.sqlite3_column_int64(stmt, 10), raw.sqlite3_column_int64(stmt, 11))));
+        }
+        if (rc != raw.SQLITE_DONE)
+            Check(conn, rc);
         return cells;
     }
 
@@ -111,6 +135,31 @@ internal static class CubeSqlite
     {
         if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
             throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(conn.Handle).utf8_to_string()}", rc);
+    }
+
+    /// <summary>Distinct texts numbered 0, 1, … in order of appearance, looked up by their UTF-8 bytes without a string per row.</summary>
+    private sealed class TextIndex
+    {
+        private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
+        private char[] _chars = new char[128];
+
+        public List<string> Keys { get; } = [];
+
+        public int Count => Keys.Count;
+
+        public int Of(ReadOnlySpan<byte> utf8)
+        {
+            if (_chars.Length < utf8.Length)
+                _chars = new char[2 * utf8.Length];
+            var text = _chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, _chars));
+            var lookup = _numbers.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(text, out var n))
+                return n;
+            var key = new string(text);
+            _numbers[key] = Keys.Count;
+            Keys.Add(key);
+            return Keys.Count - 1;
+        }
     }
 
     /// <summary>Codes (flow, country, port, mode, heading) as one string each, looked up by their UTF-8 bytes.</summary>

@@ -45,6 +45,25 @@ public sealed class StatsQueryRunner(Database db)
         return !byGroup || q.Dimensions.Contains(StatsDimension.Partner);
     }
 
+    /// <summary>Cells of stats_rollup for release months From..To (YYYYMM keys), read once by <see cref="Preload"/>.</summary>
+    private sealed record RollupSnapshot(int From, int To, List<KeyValuePair<CubeCell, CubeMeasures>> Cells);
+
+    private RollupSnapshot? _snapshot;
+
+    /// <summary>
+    /// Reads the roll-up's cells of <paramref name="from"/>..<paramref name="to"/> once, for a report that asks many
+    /// questions of the same months (the bulletin: a period and the same months a year before): every later answer
+    /// the roll-up gives for months inside that range is summed from these cells in memory, with the same result
+    /// as the SQL (a test compares every measure, dimension and scope), instead of one statement per question.
+    /// </summary>
+    public void Preload(YearMonth from, YearMonth to)
+    {
+        if (FromItems)
+            return;
+        using var conn = db.OpenConnection();
+        _snapshot = new RollupSnapshot(from.Key, to.Key, CubeMaintainer.ReadRollup(conn, from.Key, to.Key));
+    }
+
     /// <summary>
     /// The first release month with trade (non-zero statistical value), or null when nothing is released: one seek
     /// at the start of the roll-up's key (or of the items' month index with <see cref="FromItems"/>), where the
@@ -84,16 +103,22 @@ public sealed class StatsQueryRunner(Database db)
                 // partner with a non-zero sum is a partner with a non-zero item), then partners are counted.
                 var partnerKey = q.Measure == StatsMeasure.PartnerCount;
                 var byGroup = sqlDims.Contains(StatsDimension.Group) || q.Scope.Kind == ScopeKind.Group;
+                var snapshot = _snapshot is { } snap && snap.From <= q.From.Key && q.To.Key <= snap.To && CubeTableFor(q, sqlDims, partnerKey) == "rollup" ? snap : null;
                 if (!byGroup)
                 {
                     LastSource = StatsSource.Cube;
-                    Read(conn, raw, Build(q, sqlDims, cube: true, partnerKey, null), sqlDims, partnerKey);
+                    if (snapshot is not null)
+                        ReadSnapshot(snapshot, raw, q, sqlDims, partnerKey, null);
+                    else
+                        Read(conn, raw, Build(q, sqlDims, cube: true, partnerKey, null), sqlDims, partnerKey);
                 }
                 else
                 {
                     var (full, boundary) = Memberships(q, reference);
                     LastSource = boundary.Count > 0 ? StatsSource.CubeAndItems : StatsSource.Cube;
-                    if (full.Count > 0)
+                    if (full.Count > 0 && snapshot is not null)
+                        ReadSnapshot(snapshot, raw, q, sqlDims, partnerKey, full);
+                    else if (full.Count > 0)
                         ReadCubeByGroup(conn, raw, q, sqlDims, partnerKey, full);
                     if (boundary.Count > 0)
                         Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey, boundary), sqlDims, partnerKey);
@@ -164,6 +189,79 @@ public sealed class StatsQueryRunner(Database db)
             var id = string.Join("\u0001", keys);
             raw[id] = raw.TryGetValue(id, out var had) ? (had.Keys, had.Value + value) : (keys, value);
         }
+    }
+
+    /// <summary>
+    /// The cube part of an answer from preloaded roll-up cells, as <see cref="Build"/>'s SQL on the cube (or, with
+    /// <paramref name="full"/>, as <see cref="ReadCubeByGroup"/>) would give it: the same filters, the same keys as
+    /// SQL text formatted by <see cref="FormatKey"/>, the same measure columns.
+    /// </summary>
+    private static void ReadSnapshot(RollupSnapshot snapshot, Dictionary<string, (string[] Keys, long Value)> raw, StatsQuery q,
+        List<StatsDimension> sqlDims, bool partnerKey, List<FullMonths>? full)
+    {
+        string? flow = q.Flow == StatsFlow.Total ? null : q.Flow == StatsFlow.Import ? "import" : "export";
+        var byCountry = full?.ToLookup(f => f.Country, StringComparer.Ordinal);
+        var width = sqlDims.Count + (partnerKey ? 1 : 0);
+        var byPartnerDeclarations = q.Dimensions.Contains(StatsDimension.Partner);
+        var groups = new List<string>(4);
+        foreach (var (c, m) in snapshot.Cells)
+        {
+            if (c.ReleaseMonth < q.From.Key || c.ReleaseMonth > q.To.Key || (flow is not null && c.Flow != flow))
+                continue;
+            if ((q.Scope.Kind == ScopeKind.Zone && !c.InZone) || (q.Scope.Kind == ScopeKind.Port && c.Port != q.Scope.Name))
+                continue;
+            groups.Clear();
+            if (byCountry is not null)
+            {
+                foreach (var f in byCountry[c.Partner])
+                {
+                    if (c.ReleaseMonth >= f.From && c.ReleaseMonth <= f.To)
+                        groups.Add(f.Group);
+                }
+                if (groups.Count == 0)
+                    continue;
+            }
+            else
+            {
+                groups.Add("");
+            }
+            var value = partnerKey ? m.ValueFen : q.Measure switch
+            {
+                StatsMeasure.TradeValue => m.ValueFen,
+                StatsMeasure.CargoMass => m.MassG,
+                StatsMeasure.EcommerceValue => c.Ecommerce ? m.ValueFen : 0,
+                StatsMeasure.ItemCount => m.Items,
+                StatsMeasure.DeclarationCount => byPartnerDeclarations ? m.PartnerDeclarations : m.Declarations,
+                _ => throw new InvalidOperationException("partner_count from the cube needs the partner key"),
+            };
+            foreach (var group in groups)
+            {
+                var keys = new string[width];
+                for (var n = 0; n < sqlDims.Count; n++)
+                    keys[n] = sqlDims[n] == StatsDimension.Group ? group : FormatKey(sqlDims[n], SnapshotKey(sqlDims[n], c));
+                if (partnerKey)
+                    keys[^1] = c.Partner;
+                var id = string.Join("\u0001", keys);
+                raw[id] = raw.TryGetValue(id, out var had) ? (had.Keys, had.Value + value) : (keys, value);
+            }
+        }
+    }
+
+    /// <summary>A dimension's value of a roll-up cell as <see cref="DimensionSql"/> computes it in SQL.</summary>
+    private static string SnapshotKey(StatsDimension d, CubeCell c)
+    {
+        var m = c.ReleaseMonth;
+        return d switch
+        {
+            StatsDimension.Month => m.ToString(CultureInfo.InvariantCulture),
+            StatsDimension.Quarter => ((m / 100 * 10) + (((m % 100) - 1) / 3) + 1).ToString(CultureInfo.InvariantCulture),
+            StatsDimension.Year => (m / 100).ToString(CultureInfo.InvariantCulture),
+            StatsDimension.Partner => c.Partner,
+            StatsDimension.Port => c.Port,
+            StatsDimension.TradeMode => c.TradeMode,
+            StatsDimension.Flow => c.Flow,
+            _ => throw new InvalidOperationException($"the roll-up has no {d}"),
+        };
     }
 
     /// <summary>
@@ -279,8 +377,8 @@ public sealed class StatsQueryRunner(Database db)
             // Groups are applied to cube rows by ReadCubeByGroup, month by month.
             if (joinGroup)
                 throw new InvalidOperationException("the cube is not joined to groups in SQL");
-            // Without an HS split, the roll-up over the heading (stats_rollup) has the same answer in fewer cells.
-            from = dims.Contains(StatsDimension.Hs2) || dims.Contains(StatsDimension.Hs4) ? "stats_cube c" : "stats_rollup c";
+            // Group answers read cells by partner and month (extraKeys): never from the headings table.
+            from = "stats_" + CubeTableFor(q, dims, partnerKey || extraKeys is { Length: > 0 }) + " c";
         }
         else
         {
@@ -305,6 +403,21 @@ public sealed class StatsQueryRunner(Database db)
         var sql = $"SELECT {select} FROM {from} WHERE {string.Join(" AND ", where)}" +
                   (keys.Count > 0 ? $" GROUP BY {string.Join(", ", keys.Select((_, n) => "k" + n))}" : "");
         return (sql, args.ToArray());
+    }
+
+    /// <summary>
+    /// The smallest pre-aggregated table with the same answer: without an HS split the roll-up over the heading
+    /// (stats_rollup); an HS split over the whole prefecture that needs nothing but month, flow and heading, the
+    /// headings table (stats_hs); otherwise the full cube.
+    /// </summary>
+    internal static string CubeTableFor(StatsQuery q, List<StatsDimension> dims, bool byPartner)
+    {
+        if (!dims.Contains(StatsDimension.Hs2) && !dims.Contains(StatsDimension.Hs4))
+            return "rollup";
+        var headingsOnly = q.Scope.Kind == ScopeKind.Prefecture && !byPartner
+            && q.Measure is StatsMeasure.TradeValue or StatsMeasure.CargoMass or StatsMeasure.ItemCount
+            && dims.All(d => d is StatsDimension.Month or StatsDimension.Quarter or StatsDimension.Year or StatsDimension.Flow or StatsDimension.Hs2 or StatsDimension.Hs4);
+        return headingsOnly ? "hs" : "cube";
     }
 
     private static string ItemMeasure(StatsQuery q, bool partnerKey) => q.Measure switch
