@@ -35,10 +35,14 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
           --seed S        generator seed (default 20240601)
           --cube-db PATH  with --only cube: time the cube on this existing SQLite store (e.g. the demo's database at
                           --scale 16) instead of writing generated items; the store is left as it was, cube rebuilt
+          --bulletin-only with --only cube: time the bulletin's figures only (no item scan, recompute or DuckDB)
         """;
 
     /// <summary>An existing SQLite store for section 6 (--cube-db), instead of generated items.</summary>
     public string? CubeDb { get; init; }
+
+    /// <summary>Section 6 times the bulletin only (--bulletin-only).</summary>
+    public bool BulletinOnly { get; init; }
 
     public bool Postgres => Pg is not null;
 
@@ -59,6 +63,7 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
         var seed = 20240601;
         long? profileItems = null;
         string? cubeDb = null;
+        var bulletinOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value()
@@ -105,6 +110,9 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
                     case "--profile-items":
                         profileItems = long.Parse(Value().Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
                         break;
+                    case "--bulletin-only":
+                        bulletinOnly = true;
+                        break;
                     case "--cube-db":
                         cubeDb = Path.GetFullPath(Value());
                         if (!File.Exists(cubeDb))
@@ -129,6 +137,6 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
         }
         var workGiven = work is not null;
         work = Path.GetFullPath(work ?? Path.Combine(Path.GetTempPath(), "silkgate-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
-        return new BenchOptions(items, pg, work, workGiven, keep, only, profile, Math.Clamp(profileItems ?? Math.Min(items, 2_000_000), 1, items), seed) { CubeDb = cubeDb };
+        return new BenchOptions(items, pg, work, workGiven, keep, only, profile, Math.Clamp(profileItems ?? Math.Min(items, 2_000_000), 1, items), seed) { CubeDb = cubeDb, BulletinOnly = bulletinOnly };
     }
 }

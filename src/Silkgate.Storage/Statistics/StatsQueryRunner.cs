@@ -45,6 +45,16 @@ public sealed class StatsQueryRunner(Database db)
         return !byGroup || q.Dimensions.Contains(StatsDimension.Partner);
     }
 
+    /// <summary>A connection opened on first use: answers from preloaded cells need none.</summary>
+    private sealed class LazyConnection(Database db) : IDisposable
+    {
+        private System.Data.Common.DbConnection? _conn;
+
+        public System.Data.Common.DbConnection Value => _conn ??= db.OpenConnection();
+
+        public void Dispose() => _conn?.Dispose();
+    }
+
     /// <summary>Cells of stats_rollup for release months From..To (YYYYMM keys), read once by <see cref="Preload"/>.</summary>
     private sealed record RollupSnapshot(int From, int To, List<KeyValuePair<CubeCell, CubeMeasures>> Cells);
 
@@ -90,12 +100,12 @@ public sealed class StatsQueryRunner(Database db)
         // Raw sums by key (dimension values as SQL gives them, formatted), added up over the parts of the answer.
         var raw = new Dictionary<string, (string[] Keys, long Value)>(StringComparer.Ordinal);
         var useCube = !FromItems && CubeAnswers(q);
-        using (var conn = db.OpenConnection())
+        using (var conn = new LazyConnection(db))
         {
             if (!useCube)
             {
                 LastSource = StatsSource.Items;
-                Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey: false, null), sqlDims, partnerKey: false);
+                Read(conn.Value, raw, Build(q, sqlDims, cube: false, partnerKey: false, null), sqlDims, partnerKey: false);
             }
             else
             {
@@ -110,7 +120,7 @@ public sealed class StatsQueryRunner(Database db)
                     if (snapshot is not null)
                         ReadSnapshot(snapshot, raw, q, sqlDims, partnerKey, null);
                     else
-                        Read(conn, raw, Build(q, sqlDims, cube: true, partnerKey, null), sqlDims, partnerKey);
+                        Read(conn.Value, raw, Build(q, sqlDims, cube: true, partnerKey, null), sqlDims, partnerKey);
                 }
                 else
                 {
@@ -119,9 +129,9 @@ public sealed class StatsQueryRunner(Database db)
                     if (full.Count > 0 && snapshot is not null)
                         ReadSnapshot(snapshot, raw, q, sqlDims, partnerKey, full);
                     else if (full.Count > 0)
-                        ReadCubeByGroup(conn, raw, q, sqlDims, partnerKey, full);
+                        ReadCubeByGroup(conn.Value, raw, q, sqlDims, partnerKey, full);
                     if (boundary.Count > 0)
-                        Read(conn, raw, Build(q, sqlDims, cube: false, partnerKey, boundary), sqlDims, partnerKey);
+                        Read(conn.Value, raw, Build(q, sqlDims, cube: false, partnerKey, boundary), sqlDims, partnerKey);
                 }
                 if (partnerKey)
                 {
@@ -204,6 +214,8 @@ public sealed class StatsQueryRunner(Database db)
         var width = sqlDims.Count + (partnerKey ? 1 : 0);
         var byPartnerDeclarations = q.Dimensions.Contains(StatsDimension.Partner);
         var groups = new List<string>(4);
+        var parts = new string[width];
+        var periodKeys = new Dictionary<(StatsDimension, int), string>();
         foreach (var (c, m) in snapshot.Cells)
         {
             if (c.ReleaseMonth < q.From.Key || c.ReleaseMonth > q.To.Key || (flow is not null && c.Flow != flow))
@@ -236,14 +248,26 @@ public sealed class StatsQueryRunner(Database db)
             };
             foreach (var group in groups)
             {
-                var keys = new string[width];
                 for (var n = 0; n < sqlDims.Count; n++)
-                    keys[n] = sqlDims[n] == StatsDimension.Group ? group : FormatKey(sqlDims[n], SnapshotKey(sqlDims[n], c));
+                    parts[n] = sqlDims[n] == StatsDimension.Group ? group : KeyOf(sqlDims[n], c);
                 if (partnerKey)
-                    keys[^1] = c.Partner;
-                var id = string.Join("\u0001", keys);
-                raw[id] = raw.TryGetValue(id, out var had) ? (had.Keys, had.Value + value) : (keys, value);
+                    parts[^1] = c.Partner;
+                // The id as Read makes it (keys joined by U+0001), without a join for one key or none.
+                var id = width switch { 0 => "", 1 => parts[0], _ => string.Join("\u0001", parts) };
+                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(raw, id, out var exists);
+                slot = exists ? (slot.Keys, slot.Value + value) : ((string[])parts.Clone(), value);
             }
+        }
+
+        // Month, quarter and year keys formatted once per month, not once per cell.
+        string KeyOf(StatsDimension d, CubeCell c)
+        {
+            if (d is not (StatsDimension.Month or StatsDimension.Quarter or StatsDimension.Year))
+                return SnapshotKey(d, c);
+            ref var text = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(periodKeys, (d, c.ReleaseMonth), out var known);
+            if (!known)
+                text = FormatKey(d, SnapshotKey(d, c));
+            return text!;
         }
     }
 
