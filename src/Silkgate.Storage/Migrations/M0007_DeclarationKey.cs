@@ -11,6 +11,7 @@ namespace Silkgate.Storage.Migrations;
 /// declaration_id is <c>source:external_id</c>, a lodged declaration's is its external id). Both are replaced by a
 /// unique <c>ux_declaration_external (source, external_id)</c>: the idempotency key of imports as the writer applies
 /// it (source + id, whatever the enterprise), enforced by the database, and one B-tree fewer per stored declaration.
+/// A store holding one source + id under two enterprises (no writer makes one) fails here on the unique index.
 /// </summary>
 [Migration(7, "one unique index on the declaration import key (source, external id)")]
 public sealed class M0007_DeclarationKey : Migration

@@ -312,7 +312,7 @@ public static class CubeMaintainer
     }
 
     /// <summary>
-    /// Rebuilds the cube and its roll-up from the items in one transaction, and says how many cells the maintained
+    /// Rebuilds the cube and its two roll-ups from the items in one transaction, and says how many cells the maintained
     /// tables had wrong (missing, extra or with other measures). The items are read month by month on as many
     /// connections as there are cores (a declaration is released in one month, so its declaration counts are
     /// settled within the month), summed in memory, and written in key order. Other writers wait for it: SQLite's
