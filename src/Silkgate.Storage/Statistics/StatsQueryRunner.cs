@@ -216,9 +216,21 @@ public sealed class StatsQueryRunner(Database db)
         var groups = new List<string>(4);
         var parts = new string[width];
         var periodKeys = new Dictionary<(StatsDimension, int), string>();
-        foreach (var (c, m) in snapshot.Cells)
+        // Cells are in key order, month first: start at the first month asked, stop after the last.
+        var cellsOf = snapshot.Cells;
+        int lo = 0, hi = cellsOf.Count;
+        while (lo < hi)
         {
-            if (c.ReleaseMonth < q.From.Key || c.ReleaseMonth > q.To.Key || (flow is not null && c.Flow != flow))
+            var mid = (lo + hi) >>> 1;
+            if (cellsOf[mid].Key.ReleaseMonth < q.From.Key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (var at = lo; at < cellsOf.Count && cellsOf[at].Key.ReleaseMonth <= q.To.Key; at++)
+        {
+            var (c, m) = cellsOf[at];
+            if (flow is not null && c.Flow != flow)
                 continue;
             if ((q.Scope.Kind == ScopeKind.Zone && !c.InZone) || (q.Scope.Kind == ScopeKind.Port && c.Port != q.Scope.Name))
                 continue;
