@@ -375,36 +375,65 @@ public static class CubeMaintainer
     }
 
     /// <summary>
-    /// The cells of one release month from its items (PostgreSQL; SQLite reads them through <see cref="CubeSqlite"/>): a declaration counts once at its lowest item number, and once
-    /// per partner country at its lowest item number with that partner (the same as <see cref="RecomputeSql"/>).
+    /// The cells of one release month from its items, read through ADO.NET (PostgreSQL; SQLite reads them through
+    /// <see cref="CubeSqlite"/>) and summed by <see cref="MonthCells"/>.
     /// </summary>
     private static Dictionary<CubeCell, CubeMeasures> AggregateMonth(DbConnection conn, DbTransaction? tx, int month)
     {
+        var declarations = new Dictionary<string, int>(StringComparer.Ordinal);
+        var cellNumbers = new Dictionary<CubeCell, int>();
+        var cells = new List<CubeCell>();
         var items = Sql.Query(conn, tx,
             "SELECT enterprise_id, declaration_id, item_no, flow, partner_country, port, trade_mode, in_zone, ecommerce, substr(hs_code, 1, 4), " +
             "statistical_value_fen, net_mass_g FROM declaration_item WHERE release_month = @p0",
-            r => (Declaration: r.GetString(0) + "\u0001" + r.GetString(1), No: r.GetInt32(2),
-                Cell: new CubeCell(month, string.Intern(r.GetString(3)), string.Intern(r.GetString(4)), string.Intern(r.GetString(5)), string.Intern(r.GetString(6)),
-                    r.GetBoolean(7), r.GetBoolean(8), string.Intern(r.GetString(9))),
-                Value: r.GetInt64(10), Mass: r.GetInt64(11)),
+            r =>
+            {
+                var key = r.GetString(0) + "\u0001" + r.GetString(1);
+                if (!declarations.TryGetValue(key, out var d))
+                    declarations[key] = d = declarations.Count;
+                var cell = new CubeCell(month, string.Intern(r.GetString(3)), string.Intern(r.GetString(4)), string.Intern(r.GetString(5)), string.Intern(r.GetString(6)),
+                    r.GetBoolean(7), r.GetBoolean(8), string.Intern(r.GetString(9)));
+                if (!cellNumbers.TryGetValue(cell, out var c))
+                {
+                    cellNumbers[cell] = c = cells.Count;
+                    cells.Add(cell);
+                }
+                return new MonthItem(d, c, r.GetInt32(2), r.GetInt64(10), r.GetInt64(11));
+            },
             month).ToList();
-        var first = new Dictionary<string, int>(StringComparer.Ordinal);
-        var firstOfPartner = new Dictionary<(string, string), int>();
+        return MonthCells([.. cells], declarations.Count, items);
+    }
+
+    /// <summary>One released item of a month: its declaration and cell (numbered within the month), item number and measures.</summary>
+    internal readonly record struct MonthItem(int Declaration, int Cell, int No, long Value, long Mass);
+
+    /// <summary>
+    /// The cells of one month from its items, by the rules of <see cref="RecomputeSql"/>: a declaration counts once
+    /// at its lowest item number, and once per partner country at its lowest item number with that partner.
+    /// </summary>
+    internal static Dictionary<CubeCell, CubeMeasures> MonthCells(CubeCell[] cells, int declarationCount, List<MonthItem> items)
+    {
+        // Each cell's partner by number: a declaration's partners are told apart by it.
+        var partners = new Dictionary<string, int>(StringComparer.Ordinal);
+        var partnerOf = cells.Select(c => partners.TryGetValue(c.Partner, out var p) ? p : partners[c.Partner] = partners.Count).ToArray();
+        var first = new int[declarationCount];
+        Array.Fill(first, int.MaxValue);
+        var firstOfPartner = new Dictionary<long, int>();
         foreach (var i in items)
         {
-            if (!first.TryGetValue(i.Declaration, out var no) || i.No < no)
-                first[i.Declaration] = i.No;
-            var key = (i.Declaration, i.Cell.Partner);
-            if (!firstOfPartner.TryGetValue(key, out no) || i.No < no)
-                firstOfPartner[key] = i.No;
+            first[i.Declaration] = Math.Min(first[i.Declaration], i.No);
+            ref var no = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(firstOfPartner, PartnerKey(i), out var exists);
+            no = exists ? Math.Min(no, i.No) : i.No;
         }
-        var cells = new Dictionary<CubeCell, CubeMeasures>();
+        var measures = new CubeMeasures[cells.Length];
         foreach (var i in items)
-        {
-            AddTo(cells, i.Cell, new CubeMeasures(i.Value, i.Mass, 1, first[i.Declaration] == i.No ? 1 : 0,
-                firstOfPartner[(i.Declaration, i.Cell.Partner)] == i.No ? 1 : 0));
-        }
-        return cells;
+            measures[i.Cell] += new CubeMeasures(i.Value, i.Mass, 1, first[i.Declaration] == i.No ? 1 : 0, firstOfPartner[PartnerKey(i)] == i.No ? 1 : 0);
+        var result = new Dictionary<CubeCell, CubeMeasures>(cells.Length);
+        for (var n = 0; n < cells.Length; n++)
+            result.Add(cells[n], measures[n]);
+        return result;
+
+        long PartnerKey(MonthItem i) => ((long)i.Declaration << 16) | (uint)partnerOf[i.Cell];
     }
 
     /// <summary>Writes whole cells into an emptied table, in key order: COPY on PostgreSQL, SQLite's C API on SQLite.</summary>

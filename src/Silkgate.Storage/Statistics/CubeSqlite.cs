@@ -12,9 +12,6 @@ namespace Silkgate.Storage.Statistics;
 /// </summary>
 internal static class CubeSqlite
 {
-    /// <summary>One released item of a month: its declaration and cell (numbered within the month), item number and measures.</summary>
-    private readonly record struct MonthItem(int Declaration, int Cell, int No, long Value, long Mass);
-
     /// <summary>
     /// Two text keys made in SQL, so that a row is five column reads: the declaration (enterprise, U+0001, id) and
     /// the cell (flow, partner, port, mode, zone 0/1, e-commerce 0/1, heading, separated by U+0001).
@@ -24,55 +21,31 @@ internal static class CubeSqlite
         "flow || char(1) || partner_country || char(1) || port || char(1) || trade_mode || char(1) || in_zone || char(1) || ecommerce || char(1) || substr(hs_code, 1, 4), " +
         "statistical_value_fen, net_mass_g FROM declaration_item WHERE release_month = ?1";
 
-    /// <summary>The cells of one release month (the rules of <see cref="CubeMaintainer.RecomputeSql"/>).</summary>
+    /// <summary>The cells of one release month, summed by <see cref="CubeMaintainer.MonthCells"/>.</summary>
     public static Dictionary<CubeCell, CubeMeasures> AggregateMonth(SqliteConnection conn, int month)
     {
         var declarations = new TextIndex();
         var cellKeys = new TextIndex();
-        var items = new List<MonthItem>();
+        var items = new List<CubeMaintainer.MonthItem>();
         using (var stmt = Prepare(conn, MonthSql))
         {
             Check(conn, raw.sqlite3_bind_int(stmt, 1, month));
             int rc;
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
             {
-                items.Add(new MonthItem(declarations.Of(raw.sqlite3_column_blob(stmt, 0)), cellKeys.Of(raw.sqlite3_column_blob(stmt, 2)),
+                items.Add(new CubeMaintainer.MonthItem(declarations.Of(raw.sqlite3_column_blob(stmt, 0)), cellKeys.Of(raw.sqlite3_column_blob(stmt, 2)),
                     raw.sqlite3_column_int(stmt, 1), raw.sqlite3_column_int64(stmt, 3), raw.sqlite3_column_int64(stmt, 4)));
             }
             if (rc != raw.SQLITE_DONE)
                 Check(conn, rc);
         }
 
-        // The cells by number, and each cell's partner by number (a declaration's partners are told apart by it).
         var cells = cellKeys.Keys.Select(k =>
         {
             var f = k.Split('\u0001');
             return new CubeCell(month, string.Intern(f[0]), string.Intern(f[1]), string.Intern(f[2]), string.Intern(f[3]), f[4] == "1", f[5] == "1", string.Intern(f[6]));
         }).ToArray();
-        var partners = new Dictionary<string, int>(StringComparer.Ordinal);
-        var partnerOf = cells.Select(c => partners.TryGetValue(c.Partner, out var p) ? p : partners[c.Partner] = partners.Count).ToArray();
-
-        // A declaration counts once at its lowest item number, and once per partner at its lowest item with that partner.
-        var first = new int[declarations.Count];
-        Array.Fill(first, int.MaxValue);
-        var firstOfPartner = new Dictionary<long, int>();
-        foreach (var i in items)
-        {
-            first[i.Declaration] = Math.Min(first[i.Declaration], i.No);
-            var key = ((long)i.Declaration << 16) | (uint)partnerOf[i.Cell];
-            ref var no = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(firstOfPartner, key, out var exists);
-            no = exists ? Math.Min(no, i.No) : i.No;
-        }
-        var measures = new CubeMeasures[cells.Length];
-        foreach (var i in items)
-        {
-            measures[i.Cell] += new CubeMeasures(i.Value, i.Mass, 1, first[i.Declaration] == i.No ? 1 : 0,
-                firstOfPartner[((long)i.Declaration << 16) | (uint)partnerOf[i.Cell]] == i.No ? 1 : 0);
-        }
-        var result = new Dictionary<CubeCell, CubeMeasures>(cells.Length);
-        for (var n = 0; n < cells.Length; n++)
-            result.Add(cells[n], measures[n]);
-        return result;
+        return CubeMaintainer.MonthCells(cells, declarations.Count, items);
     }
 
     /// <summary>
@@ -81,7 +54,7 @@ internal static class CubeSqlite
     /// </summary>
     public static List<KeyValuePair<CubeCell, CubeMeasures>> ReadRollup(SqliteConnection conn, string sql, int from, int to)
     {
-        var codes = new Codes();
+        var codes = new TextIndex();
         var cells = new List<KeyValuePair<CubeCell, CubeMeasures>>();
         using var stmt = Prepare(conn, sql);
         Check(conn, raw.sqlite3_bind_int(stmt, 1, from));
@@ -89,8 +62,8 @@ internal static class CubeSqlite
         int rc;
         while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
         {
-            var cell = new CubeCell(raw.sqlite3_column_int(stmt, 0), codes.Of(raw.sqlite3_column_blob(stmt, 1)), codes.Of(raw.sqlite3_column_blob(stmt, 2)),
-                codes.Of(raw.sqlite3_column_blob(stmt, 3)), codes.Of(raw.sqlite3_column_blob(stmt, 4)), raw.sqlite3_column_int(stmt, 5) != 0,
+            var cell = new CubeCell(raw.sqlite3_column_int(stmt, 0), codes.Text(raw.sqlite3_column_blob(stmt, 1)), codes.Text(raw.sqlite3_column_blob(stmt, 2)),
+                codes.Text(raw.sqlite3_column_blob(stmt, 3)), codes.Text(raw.sqlite3_column_blob(stmt, 4)), raw.sqlite3_column_int(stmt, 5) != 0,
                 raw.sqlite3_column_int(stmt, 6) != 0, "");
             cells.Add(KeyValuePair.Create(cell, new CubeMeasures(raw.sqlite3_column_int64(stmt, 7), raw.sqlite3_column_int64(stmt, 8),
                 raw.sqlite3_column_int64(stmt, 9), raw.sqlite3_column_int64(stmt, 10), raw.sqlite3_column_int64(stmt, 11))));
@@ -160,25 +133,8 @@ internal static class CubeSqlite
             Keys.Add(key);
             return Keys.Count - 1;
         }
-    }
 
-    /// <summary>Codes (flow, country, port, mode, heading) as one string each, looked up by their UTF-8 bytes.</summary>
-    private sealed class Codes
-    {
-        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
-
-        public string Of(ReadOnlySpan<byte> utf8)
-        {
-            if (utf8.Length > 64)
-                return Encoding.UTF8.GetString(utf8);
-            Span<char> chars = stackalloc char[64];
-            var n = Encoding.UTF8.GetChars(utf8, chars);
-            var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
-            if (lookup.TryGetValue(chars[..n], out var s))
-                return s;
-            s = new string(chars[..n]);
-            _strings[s] = s;
-            return s;
-        }
+        /// <summary>The one string kept for these bytes.</summary>
+        public string Text(ReadOnlySpan<byte> utf8) => Keys[Of(utf8)];
     }
 }
