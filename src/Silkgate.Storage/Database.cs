@@ -84,6 +84,9 @@ public sealed class Database
         return b.ConnectionString;
     }
 
+    /// <summary>How long a SQLite connection waits for another writer's lock (60 s).</summary>
+    internal const string BusyTimeoutPragma = "PRAGMA busy_timeout=60000";
+
     public DbConnection OpenConnection()
     {
         try
@@ -98,7 +101,7 @@ public sealed class Database
             conn.Open();
             using var pragma = conn.CreateCommand();
             // WAL: readers never block the writer; NORMAL sync is durable across application crashes in WAL mode.
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000;";
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + BusyTimeoutPragma + ";";
             pragma.ExecuteNonQuery();
             return conn;
         }

@@ -128,6 +128,8 @@ public static class CubeMaintainer
             return;
         foreach (var table in CubeTable.All)
             Upsert(conn, tx, table, table == CubeTable.Cube ? changes : RollUp(changes, table));
+        // After the roll-up's rows: from here on this transaction holds them (see RollupPacks).
+        RollupPacks.Invalidate(conn, tx, changes.Keys.Select(c => c.ReleaseMonth));
     }
 
     /// <summary>The cells summed into the cells of a coarser table (the roll-up, the headings).</summary>
@@ -351,6 +353,7 @@ public static class CubeMaintainer
             Sql.Exec(conn, tx, $"DELETE FROM {CubeTable.All[t].Name}");
             Insert(conn, tx, CubeTable.All[t], after[t]);
         }
+        RollupPacks.Clear(conn, tx);
         tx.Commit();
         sw.Stop();
         var differing = before is null ? -1 : before.Zip(after).Sum(p => Differing(p.First, p.Second));
@@ -454,14 +457,14 @@ public static class CubeMaintainer
     public static Dictionary<CubeCell, CubeMeasures> ReadRollup(DbConnection conn, DbTransaction? tx) => ReadAll(conn, tx, CubeTable.Rollup);
 
     /// <summary>The roll-up's cells of release months <paramref name="from"/>..<paramref name="to"/> (YYYYMM), in key order.</summary>
-    public static List<KeyValuePair<CubeCell, CubeMeasures>> ReadRollup(DbConnection conn, int from, int to)
+    public static List<KeyValuePair<CubeCell, CubeMeasures>> ReadRollup(DbConnection conn, int from, int to, DbTransaction? tx = null)
     {
         var table = CubeTable.Rollup;
         var sql = $"SELECT {table.Keys}, {MeasureColumns} FROM {table.Name} WHERE release_month BETWEEN @p0 AND @p1 ORDER BY {table.Keys}";
         if (conn is SqliteConnection sqlite)
             return CubeSqlite.ReadRollup(sqlite, sql.Replace("@p0", "?1", StringComparison.Ordinal).Replace("@p1", "?2", StringComparison.Ordinal), from, to);
         var k = table.KeyNames.Length;
-        return Sql.Query(conn, null, sql, r => KeyValuePair.Create(table.Cell(r), new CubeMeasures(r.GetInt64(k), r.GetInt64(k + 1), r.GetInt64(k + 2), r.GetInt64(k + 3), r.GetInt64(k + 4))),
+        return Sql.Query(conn, tx, sql, r => KeyValuePair.Create(table.Cell(r), new CubeMeasures(r.GetInt64(k), r.GetInt64(k + 1), r.GetInt64(k + 2), r.GetInt64(k + 3), r.GetInt64(k + 4))),
             from, to).ToList();
     }
 

@@ -104,7 +104,7 @@ internal static class CubeSqlite
         return stmt;
     }
 
-    private static void Check(SqliteConnection conn, int rc)
+    internal static void Check(SqliteConnection conn, int rc)
     {
         if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
             throw new SqliteException($"SQLite error {rc}: {raw.sqlite3_errmsg(conn.Handle).utf8_to_string()}", rc);

@@ -55,8 +55,8 @@ public sealed class StatsQueryRunner(Database db)
         public void Dispose() => _conn?.Dispose();
     }
 
-    /// <summary>Cells of stats_rollup for release months From..To (YYYYMM keys), read once by <see cref="Preload"/>.</summary>
-    private sealed record RollupSnapshot(int From, int To, List<KeyValuePair<CubeCell, CubeMeasures>> Cells);
+    /// <summary>Cells of stats_rollup for release months From..To (YYYYMM keys), read once by <see cref="Preload"/>, month by month in key order.</summary>
+    private sealed record RollupSnapshot(int From, int To, SortedDictionary<int, List<KeyValuePair<CubeCell, CubeMeasures>>> Months);
 
     private RollupSnapshot? _snapshot;
 
@@ -65,13 +65,14 @@ public sealed class StatsQueryRunner(Database db)
     /// questions of the same months (the bulletin: a period and the same months a year before): every later answer
     /// the roll-up gives for months inside that range is summed from these cells in memory, with the same result
     /// as the SQL (a test compares every measure, dimension and scope), instead of one statement per question.
+    /// The cells come from the months' packs (<see cref="RollupPacks"/>), which this writes where they are missing.
     /// </summary>
     public void Preload(YearMonth from, YearMonth to)
     {
         if (FromItems)
             return;
         using var conn = db.OpenConnection();
-        _snapshot = new RollupSnapshot(from.Key, to.Key, CubeMaintainer.ReadRollup(conn, from.Key, to.Key));
+        _snapshot = new RollupSnapshot(from.Key, to.Key, RollupPacks.Read(conn, from.Key, to.Key));
     }
 
     /// <summary>
@@ -216,58 +217,51 @@ public sealed class StatsQueryRunner(Database db)
         var groups = new List<string>(4);
         var parts = new string[width];
         var periodKeys = new Dictionary<(StatsDimension, int), string>();
-        // Cells are in key order, month first: start at the first month asked, stop after the last.
-        var cellsOf = snapshot.Cells;
-        int lo = 0, hi = cellsOf.Count;
-        while (lo < hi)
+        foreach (var (month, cells) in snapshot.Months)
         {
-            var mid = (lo + hi) >>> 1;
-            if (cellsOf[mid].Key.ReleaseMonth < q.From.Key)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (var at = lo; at < cellsOf.Count && cellsOf[at].Key.ReleaseMonth <= q.To.Key; at++)
-        {
-            var (c, m) = cellsOf[at];
-            if (flow is not null && c.Flow != flow)
+            if (month < q.From.Key || month > q.To.Key)
                 continue;
-            if ((q.Scope.Kind == ScopeKind.Zone && !c.InZone) || (q.Scope.Kind == ScopeKind.Port && c.Port != q.Scope.Name))
-                continue;
-            groups.Clear();
-            if (byCountry is not null)
+            foreach (var (c, m) in cells)
             {
-                foreach (var f in byCountry[c.Partner])
-                {
-                    if (c.ReleaseMonth >= f.From && c.ReleaseMonth <= f.To)
-                        groups.Add(f.Group);
-                }
-                if (groups.Count == 0)
+                if (flow is not null && c.Flow != flow)
                     continue;
-            }
-            else
-            {
-                groups.Add("");
-            }
-            var value = partnerKey ? m.ValueFen : q.Measure switch
-            {
-                StatsMeasure.TradeValue => m.ValueFen,
-                StatsMeasure.CargoMass => m.MassG,
-                StatsMeasure.EcommerceValue => c.Ecommerce ? m.ValueFen : 0,
-                StatsMeasure.ItemCount => m.Items,
-                StatsMeasure.DeclarationCount => byPartnerDeclarations ? m.PartnerDeclarations : m.Declarations,
-                _ => throw new InvalidOperationException("partner_count from the cube needs the partner key"),
-            };
-            foreach (var group in groups)
-            {
-                for (var n = 0; n < sqlDims.Count; n++)
-                    parts[n] = sqlDims[n] == StatsDimension.Group ? group : KeyOf(sqlDims[n], c);
-                if (partnerKey)
-                    parts[^1] = c.Partner;
-                // The id as Read makes it (keys joined by U+0001), without a join for one key or none.
-                var id = width switch { 0 => "", 1 => parts[0], _ => string.Join("\u0001", parts) };
-                ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(raw, id, out var exists);
-                slot = exists ? (slot.Keys, slot.Value + value) : ((string[])parts.Clone(), value);
+                if ((q.Scope.Kind == ScopeKind.Zone && !c.InZone) || (q.Scope.Kind == ScopeKind.Port && c.Port != q.Scope.Name))
+                    continue;
+                groups.Clear();
+                if (byCountry is not null)
+                {
+                    foreach (var f in byCountry[c.Partner])
+                    {
+                        if (c.ReleaseMonth >= f.From && c.ReleaseMonth <= f.To)
+                            groups.Add(f.Group);
+                    }
+                    if (groups.Count == 0)
+                        continue;
+                }
+                else
+                {
+                    groups.Add("");
+                }
+                var value = partnerKey ? m.ValueFen : q.Measure switch
+                {
+                    StatsMeasure.TradeValue => m.ValueFen,
+                    StatsMeasure.CargoMass => m.MassG,
+                    StatsMeasure.EcommerceValue => c.Ecommerce ? m.ValueFen : 0,
+                    StatsMeasure.ItemCount => m.Items,
+                    StatsMeasure.DeclarationCount => byPartnerDeclarations ? m.PartnerDeclarations : m.Declarations,
+                    _ => throw new InvalidOperationException("partner_count from the cube needs the partner key"),
+                };
+                foreach (var group in groups)
+                {
+                    for (var n = 0; n < sqlDims.Count; n++)
+                        parts[n] = sqlDims[n] == StatsDimension.Group ? group : KeyOf(sqlDims[n], c);
+                    if (partnerKey)
+                        parts[^1] = c.Partner;
+                    // The id as Read makes it (keys joined by U+0001), without a join for one key or none.
+                    var id = width switch { 0 => "", 1 => parts[0], _ => string.Join("\u0001", parts) };
+                    ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(raw, id, out var exists);
+                    slot = exists ? (slot.Keys, slot.Value + value) : ((string[])parts.Clone(), value);
+                }
             }
         }
 

@@ -103,6 +103,20 @@ public abstract class StatsCubeContract(ITestDatabases databases)
 
     private static long CellsDiffering(Database db) => CubeMaintainer.Recompute(db).CellsDiffering;
 
+    /// <summary>Months whose pack (stats_rollup_pack) is not exactly the roll-up's cells of the month.</summary>
+    private static int PacksDiffering(Database db)
+    {
+        using var conn = db.OpenConnection();
+        var packs = Sql.Query(conn, null, "SELECT release_month, cells FROM stats_rollup_pack", r => (r.GetInt32(0), (byte[])r.GetValue(1))).ToList();
+        return packs.Count(p => !RollupPacks.Decode(p.Item1, p.Item2).SequenceEqual(CubeMaintainer.ReadRollup(conn, p.Item1, p.Item1)));
+    }
+
+    private static long PackCount(Database db)
+    {
+        using var conn = db.OpenConnection();
+        return Sql.Scalar<long>(conn, null, "SELECT count(*) FROM stats_rollup_pack");
+    }
+
     private static DeclarationDraft Draft(Random rng, Flow flow)
     {
         var items = Enumerable.Range(0, rng.Next(1, 4))
@@ -134,10 +148,10 @@ public abstract class StatsCubeContract(ITestDatabases databases)
         var pending = new List<string>();
         var released = new List<string>();
         var bulk = 0;
-        var counts = new int[7];
+        var counts = new int[8];
         for (var step = 0; step < 80; step++)
         {
-            var op = rng.Next(7);
+            var op = rng.Next(8);
             switch (op)
             {
                 case 0:
@@ -169,12 +183,20 @@ public abstract class StatsCubeContract(ITestDatabases databases)
                     s.StartAudit(audit, null, Officer);
                     s.CloseAudit(audit, null, Officer);
                     break;
+                case 7:
+                    // A bulletin's read: writes the packs of the months it finds without one.
+                    var first = new YearMonth(2023, rng.Next(1, 8));
+                    new StatsQueryRunner(db).Preload(first, first.AddMonths(rng.Next(0, 6)));
+                    break;
                 default:
                     continue;
             }
             counts[op]++;
             if (step % 20 == 19)
+            {
+                Assert.Equal(0, PacksDiffering(db));
                 Assert.Equal(0, CellsDiffering(db));
+            }
         }
         Assert.All(counts.Take(5), c => Assert.True(c > 0, "every kind of change happened: " + string.Join(",", counts)));
         Assert.Equal(0, CellsDiffering(db));
@@ -205,6 +227,11 @@ public abstract class StatsCubeContract(ITestDatabases databases)
         // The bulletin's way: the roll-up's cells of the months read once, answers summed in memory.
         var preloaded = new StatsQueryRunner(db);
         preloaded.Preload(new YearMonth(2022, 12), new YearMonth(2023, 7));
+        // The first preload wrote the packs of the eight months (an empty one for 2022-12); the second reads them.
+        Assert.Equal(8, PackCount(db));
+        Assert.Equal(0, PacksDiffering(db));
+        var fromPacks = new StatsQueryRunner(db);
+        fromPacks.Preload(new YearMonth(2022, 12), new YearMonth(2023, 7));
         string[] combos =
         [
             "", "month", "quarter", "year", "partner", "group", "port", "hs2", "hs4", "trade_mode", "flow", "partner,month", "group,partner", "group,month",
@@ -231,6 +258,9 @@ public abstract class StatsCubeContract(ITestDatabases databases)
                         var inMemory = preloaded.Run(q, reference);
                         Assert.True(expected.Select(r => (string.Join(",", r.Keys), r.Value)).SequenceEqual(inMemory.Select(r => (string.Join(",", r.Keys), r.Value))),
                             $"{measure} by [{by}] {scope} {flow} {currency}: items {Show(expected)} preloaded roll-up {Show(inMemory)}");
+                        var packed = fromPacks.Run(q, reference);
+                        Assert.True(expected.Select(r => (string.Join(",", r.Keys), r.Value)).SequenceEqual(packed.Select(r => (string.Join(",", r.Keys), r.Value))),
+                            $"{measure} by [{by}] {scope} {flow} {currency}: items {Show(expected)} roll-up packs {Show(packed)}");
                         compared++;
                     }
                 }
@@ -245,6 +275,60 @@ public abstract class StatsCubeContract(ITestDatabases databases)
         Assert.True(sources[StatsSource.Items] > 10, "declaration_count by HS or group without partner falls back to the items");
         Assert.True(compared > 900);
     }
+
+    [Fact]
+    public void A_months_pack_is_deleted_with_the_change_to_its_roll_up_and_written_again_by_the_next_read()
+    {
+        var db = NewDatabase();
+        var rng = new Random(11);
+        Write(db, Enumerable.Range(0, 60).Select(n => RandomDeclaration(rng, "P" + n.ToString(CultureInfo.InvariantCulture))).ToList());
+        new StatsQueryRunner(db).Preload(new YearMonth(2023, 1), new YearMonth(2023, 7));
+        Assert.Equal(7, PackCount(db));
+
+        // A release in March: March's pack goes in the same transaction, the others stay.
+        Write(db, [Released("P-march", new DateOnly(2023, 3, 9), Flow.Import, Channels[0], (1, Hs[0], "KG", 1234.56m, 10m))]);
+        using (var conn = db.OpenConnection())
+            Assert.Equal([202301, 202302, 202304, 202305, 202306, 202307], Sql.Query(conn, null, "SELECT release_month FROM stats_rollup_pack ORDER BY release_month", r => r.GetInt32(0)).ToList());
+        var reference = new ReferenceStore(db).Load();
+        var q = StatsQuery.Parse("trade_value", "month,partner", "2023-01", "2023-07", null, null, null);
+        var preloaded = new StatsQueryRunner(db);
+        preloaded.Preload(new YearMonth(2023, 1), new YearMonth(2023, 7));
+        Assert.Equal(Pairs(new StatsQueryRunner(db) { FromItems = true }.Run(q, reference)), Pairs(preloaded.Run(q, reference)));
+        Assert.Equal(7, PackCount(db));
+        Assert.Equal(0, PacksDiffering(db));
+
+        // A full recompute rewrites the roll-up: every pack goes.
+        CubeMaintainer.Recompute(db);
+        Assert.Equal(0, PackCount(db));
+    }
+
+    [Fact]
+    public void A_read_writes_no_pack_and_does_not_wait_while_a_writer_holds_the_roll_up()
+    {
+        var db = NewDatabase();
+        var rng = new Random(12);
+        Write(db, Enumerable.Range(0, 40).Select(n => RandomDeclaration(rng, "W" + n.ToString(CultureInfo.InvariantCulture))).ToList());
+        var reference = new ReferenceStore(db).Load();
+        var q = StatsQuery.Parse("trade_value", "month", "2023-01", "2023-07", null, null, null);
+        var expected = Pairs(new StatsQueryRunner(db) { FromItems = true }.Run(q, reference));
+        using (var writer = db.OpenConnection())
+        using (var tx = writer.BeginTransaction())
+        {
+            // SQLite: the write lock (BEGIN IMMEDIATE); PostgreSQL: the lock a writer of the roll-up takes.
+            if (!db.IsSqlite)
+                Sql.Exec(writer, tx, "LOCK TABLE stats_rollup IN ROW EXCLUSIVE MODE");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var reader = new StatsQueryRunner(db);
+            reader.Preload(new YearMonth(2023, 1), new YearMonth(2023, 7));
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"the read waited {watch.Elapsed}");
+            Assert.Equal(expected, Pairs(reader.Run(q, reference)));
+            Assert.Equal(0, PackCount(db));
+        }
+        new StatsQueryRunner(db).Preload(new YearMonth(2023, 1), new YearMonth(2023, 7));
+        Assert.Equal(7, PackCount(db));
+    }
+
+    private static List<(string, decimal)> Pairs(IReadOnlyList<StatsRow> rows) => rows.Select(r => (string.Join(",", r.Keys), r.Value)).ToList();
 
     private static string Show(IReadOnlyList<StatsRow> rows) => string.Join("; ", rows.Take(8).Select(r => string.Join(",", r.Keys) + "=" + r.Value.ToString(CultureInfo.InvariantCulture)));
 
