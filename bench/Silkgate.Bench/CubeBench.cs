@@ -22,7 +22,7 @@ internal static class CubeBench
     public const int Runs = 3;
 
     /// <summary>The bulletin (tens of milliseconds) is timed in its steady state: warm-up runs, then a median.</summary>
-    private const int BulletinWarmups = 40, BulletinRuns = 11;
+    private const int BulletinWarmups = 100, BulletinRuns = 21;
 
     /// <summary>About fifteen figures of a yearly bulletin: totals, flows, year on year, year to date, partners, groups, ports, zone, CBEC, USD.</summary>
     public static IReadOnlyList<(string Label, StatsQuery Query)> Bulletin { get; } =
@@ -226,7 +226,7 @@ internal static class CubeBench
             cold[i] = watch.Elapsed.TotalSeconds;
         }
         // Steady state, as a long-running service or a benchmark harness sees it: enough runs first for the JIT's
-        // tiered compilation to replace every method called once per bulletin (30 calls, then a background compile).
+        // tiered compilation (with its instrumented tier) to replace every method called once per bulletin.
         var runs = new double[BulletinRuns];
         var cpu = new double[BulletinRuns];
         using var process = Process.GetCurrentProcess();
