@@ -109,6 +109,28 @@ public class ModelTests
         Assert.Equal(grouped[11], FeatureSpace.OutOfFold(flipped, 5, 42, groupByPair: true)[11]);
     }
 
+    /// <summary>
+    /// The novel subset is ranked by the model for new pairs alone; its Platt calibration (one slope and offset,
+    /// slope negative) and the percentile are increasing in the raw score, so neither can change which new-pair
+    /// rows reach the top k %: only the trees can.
+    /// </summary>
+    [Fact]
+    public void CalibrationAndPercentileNeverReorderTheNovelSubset()
+    {
+        var model = Sample.Model;
+        var novel = Sample.Valid.Where(r => model.Score(r).NovelPair).ToList();
+        Assert.True(novel.Count > 50);
+        Assert.True(model.FraudNovelTrees.Slope < 0);
+        var raw = novel.Select(r => model.FraudNovelTrees.Raw(model.Features(r))).ToArray();
+        var scores = model.Score(novel);
+        var byRaw = Enumerable.Range(0, novel.Count).OrderBy(i => raw[i]).ToArray();
+        for (var k = 1; k < byRaw.Length; k++)
+        {
+            Assert.True(scores[byRaw[k]].Fraud >= scores[byRaw[k - 1]].Fraud);
+            Assert.True(scores[byRaw[k]].Percentile >= scores[byRaw[k - 1]].Percentile);
+        }
+    }
+
     [Fact]
     public void ScoringNeverChangesTheModel()
     {
