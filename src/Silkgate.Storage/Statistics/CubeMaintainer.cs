@@ -161,7 +161,7 @@ public static class CubeMaintainer
         }
         else if (conn is SqliteConnection sqlite)
         {
-            CubeSqlite.Insert(sqlite, InsertSql(table) + tail, cells, table.Row);
+            UpsertSqlite(sqlite, table, InsertSql(table) + tail, cells);
         }
         else
         {
@@ -171,6 +171,54 @@ public static class CubeMaintainer
         var emptied = cells.Where(kv => kv.Value.Items < 0).Select(kv => kv.Key.ReleaseMonth).Distinct().ToList();
         foreach (var month in emptied)
             Sql.Exec(conn, tx, $"DELETE FROM {table.Name} WHERE release_month = @p0 AND items = 0", month);
+    }
+
+    /// <summary>SQLite: the upsert prepared once on the C API, each cell's key and measures bound by position with their types.</summary>
+    private static void UpsertSqlite(SqliteConnection conn, CubeTable table, string sql, List<KeyValuePair<CubeCell, CubeMeasures>> cells)
+    {
+        using var s = new SqliteInsert(conn, sql);
+        var keys = table.KeyNames;
+        foreach (var (c, m) in cells)
+        {
+            var p = 1;
+            foreach (var column in keys)
+            {
+                switch (column)
+                {
+                    case "release_month":
+                        s.Int(p, c.ReleaseMonth);
+                        break;
+                    case "flow":
+                        s.Text(p, c.Flow);
+                        break;
+                    case "partner_country":
+                        s.Text(p, c.Partner);
+                        break;
+                    case "port":
+                        s.Text(p, c.Port);
+                        break;
+                    case "trade_mode":
+                        s.Text(p, c.TradeMode);
+                        break;
+                    case "in_zone":
+                        s.Bool(p, c.InZone);
+                        break;
+                    case "ecommerce":
+                        s.Bool(p, c.Ecommerce);
+                        break;
+                    default:
+                        s.Text(p, c.Hs4);
+                        break;
+                }
+                p++;
+            }
+            s.Int(p, m.ValueFen);
+            s.Int(p + 1, m.MassG);
+            s.Int(p + 2, m.Items);
+            s.Int(p + 3, m.Declarations);
+            s.Int(p + 4, m.PartnerDeclarations);
+            s.Step();
+        }
     }
 
     /// <summary>A few cells on PostgreSQL (a release, a cancellation): one multi-row VALUES statement, one round trip.</summary>
