@@ -52,18 +52,66 @@ internal sealed class Cpu
 
     public bool HasServer => _postmaster is not null;
 
+    private Dictionary<int, (string Name, double Cpu)> _threadsStart = [];
+
+    /// <summary>CPU seconds of this process by thread: the main thread (the writer, in an import), the JIT's, the GC's, and threads that ended (the importer's reader).</summary>
+    public Dictionary<string, double> Threads { get; } = [];
+
     public void Start()
     {
         _selfStart = Self();
         _serverStart = Server();
+        _threadsStart = ThreadTimes();
         _wall.Start();
     }
 
     public void Stop()
     {
         _wall.Stop();
-        _self += Self() - _selfStart;
+        var self = Self() - _selfStart;
+        _self += self;
         _server += Server() - _serverStart;
+        var accounted = 0.0;
+        foreach (var (tid, (name, cpu)) in ThreadTimes())
+        {
+            var delta = cpu - (_threadsStart.TryGetValue(tid, out var before) ? before.Cpu : 0);
+            var key = tid == Environment.ProcessId ? "main" : name.StartsWith(".NET Tiered", StringComparison.Ordinal) ? "JIT" : name.Contains("GC", StringComparison.Ordinal) ? "GC" : "other";
+            Threads[key] = Threads.GetValueOrDefault(key) + delta;
+            accounted += delta;
+        }
+        Threads["ended"] = Threads.GetValueOrDefault("ended") + Math.Max(0, self - accounted);
+    }
+
+    /// <summary>"main 5.1, ended 3.2, JIT 1.0, GC 0.4, other 0.1 s".</summary>
+    public string ThreadText() =>
+        string.Join(", ", Threads.OrderByDescending(t => t.Value).Select(t => $"{t.Key} {t.Value.ToString("F2", CultureInfo.InvariantCulture)}")) + " s";
+
+    private static Dictionary<int, (string, double)> ThreadTimes()
+    {
+        var times = new Dictionary<int, (string, double)>();
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var tid))
+                    continue;
+                try
+                {
+                    var text = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var name = text[(text.IndexOf('(') + 1)..text.LastIndexOf(')')];
+                    var f = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                    times[tid] = (name, (double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture)) * Tick);
+                }
+                catch (IOException)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return times;
     }
 
     /// <summary>"12.3 s CPU (here 8.1 + server 4.2)".</summary>

@@ -32,7 +32,7 @@ internal static class ImportBench
         var run = new ImportRun(label, result.Rows, stored, sw.WallSeconds, result, sw);
         var rejectedRows = result.Rejects.Select(r => r.Line).Distinct().Count();
         report.Add(section, $"importer, {label}", Report.Rate(run.Rows, run.Seconds), "",
-            $"{Report.Count(result.Rows)} rows in {Report.Seconds(run.Seconds)}, {sw.Text()}; {Report.Count(result.Imported)} declarations / {Report.Count(stored)} items stored; " +
+            $"{Report.Count(result.Rows)} rows in {Report.Seconds(run.Seconds)}, {sw.Text()} (threads: {sw.ThreadText()}); {Report.Count(result.Imported)} declarations / {Report.Count(stored)} items stored; " +
             $"{Report.Count(result.RejectedDeclarations)} declarations ({Report.Count(rejectedRows)} rows) refused");
         return run;
     }

@@ -64,11 +64,23 @@ public sealed class SqliteInsert : IDisposable
 
     public void Decimal(int p, decimal value)
     {
-        Span<char> chars = stackalloc char[64];
-        if (!value.TryFormat(chars, out var length, DecimalFormat, CultureInfo.InvariantCulture))
+        // The custom format is slow to interpret; the same text from the plain invariant form: trailing zeros of the
+        // fraction dropped, at least one fraction digit ("12" → "12.0", "12.50" → "12.5", "0" → "0.0").
+        Span<char> chars = stackalloc char[72];
+        if ((value == 0m && decimal.IsNegative(value)) || !value.TryFormat(chars, out var length, default, CultureInfo.InvariantCulture))
         {
             Text(p, value.ToString(DecimalFormat, CultureInfo.InvariantCulture));
             return;
+        }
+        if (chars[..length].IndexOf('.') < 0)
+        {
+            chars[length++] = '.';
+            chars[length++] = '0';
+        }
+        else
+        {
+            while (chars[length - 1] == '0' && chars[length - 2] != '.')
+                length--;
         }
         Ascii(p, chars[..length]);
     }

@@ -71,21 +71,42 @@ public static class CubeMaintainer
             return;
         var month = YearMonth.Of(released).Key;
         var flow = d.Flow == Flow.Import ? "import" : "export";
-        var first = d.Items.Min(i => i.ItemNo);
-        // The lowest item number per partner (most declarations have one partner and a few items).
-        var firstByPartner = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var item in d.Items)
+        var items = d.Items;
+        var first = int.MaxValue;
+        foreach (var item in items)
+            first = Math.Min(first, item.ItemNo);
+        // The lowest item number per partner: most declarations have a few items, compared pairwise without a dictionary.
+        Dictionary<string, int>? firstByPartner = null;
+        if (items.Count > 16)
         {
-            if (!firstByPartner.TryGetValue(item.PartnerCountry, out var no) || item.ItemNo < no)
-                firstByPartner[item.PartnerCountry] = item.ItemNo;
+            firstByPartner = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                if (!firstByPartner.TryGetValue(item.PartnerCountry, out var no) || item.ItemNo < no)
+                    firstByPartner[item.PartnerCountry] = item.ItemNo;
+            }
         }
-        foreach (var item in d.Items)
+        for (var k = 0; k < items.Count; k++)
         {
-            var firstOfPartner = firstByPartner[item.PartnerCountry] == item.ItemNo;
+            var item = items[k];
+            var firstOfPartner = firstByPartner?[item.PartnerCountry] == item.ItemNo || (firstByPartner is null && FirstOfPartner(items, k));
             var cell = new CubeCell(month, flow, item.PartnerCountry, d.Port, d.TradeMode, d.InZone, d.Ecommerce, CubeCell.Hs4Of(item.HsCode));
             var m = new CubeMeasures(Money.ToFen(item.StatisticalValueCny), Mass.ToGrams(item.NetMassKg), 1, item.ItemNo == first ? 1 : 0, firstOfPartner ? 1 : 0);
             AddTo(changes, cell, m.Times(sign));
         }
+    }
+
+    /// <summary>Whether item <paramref name="k"/> has the lowest item number among the items with its partner.</summary>
+    private static bool FirstOfPartner(IReadOnlyList<DeclarationItem> items, int k)
+    {
+        var item = items[k];
+        for (var j = 0; j < items.Count; j++)
+        {
+            var other = items[j];
+            if (other.ItemNo < item.ItemNo && string.Equals(other.PartnerCountry, item.PartnerCountry, StringComparison.Ordinal))
+                return false;
+        }
+        return true;
     }
 
     private static void AddTo(Dictionary<CubeCell, CubeMeasures> changes, CubeCell cell, CubeMeasures m)
@@ -119,16 +140,86 @@ public static class CubeMaintainer
     }
 
     /// <summary>
-    /// Writes the changes to the cube and to its roll-up over the HS heading (stats_rollup): one upsert per
-    /// distinct cell; cells left without items are deleted.
+    /// Writes the changes to the cube and to its two roll-ups (stats_rollup, stats_hs): one upsert per distinct cell
+    /// of each table (on PostgreSQL, for a bulk batch, from one staged copy of the cube's cells); cells left without
+    /// items are deleted.
     /// </summary>
     public static void Apply(DbConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
     {
         if (changes.Count == 0)
             return;
+        if (conn is NpgsqlConnection pg && changes.Count > StageAbove)
+        {
+            ApplyStaged(pg, tx, changes);
+            return;
+        }
         foreach (var table in CubeTable.All)
             Upsert(conn, tx, table, table == CubeTable.Cube ? changes : RollUp(changes, table));
     }
+
+    /// <summary>
+    /// PostgreSQL, many cells (a bulk batch): the cube's cells go by one binary COPY into a temporary table, and the
+    /// three tables are upserted from it in one round trip — the cube cell by cell, the roll-up and the headings
+    /// summed from the staged cells by <c>GROUP BY</c> (their cells are the cube's with key columns left out, as
+    /// <see cref="CubeTable.Project"/> makes them in memory). Each upsert reads its rows in key order, so concurrent
+    /// writers lock cells in the same order. VALUES lists of thousands of parameters, parsed and planned per
+    /// statement, cost several times more; three staging COPYs cost about twice this.
+    /// </summary>
+    private static void ApplyStaged(NpgsqlConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
+    {
+        const string stage = "stats_cube_stage";
+        Sql.Exec(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE stats_cube) ON COMMIT DELETE ROWS");
+        var emptied = new HashSet<int>();
+        using (var w = conn.BeginBinaryImport($"COPY {stage} ({KeyColumns}, {MeasureColumns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            foreach (var (c, m) in changes)
+            {
+                if (m == default)
+                    continue;
+                if (m.Items < 0)
+                    emptied.Add(c.ReleaseMonth);
+                w.StartRow();
+                w.Write(c.ReleaseMonth, NpgsqlTypes.NpgsqlDbType.Integer);
+                w.Write(c.Flow, NpgsqlTypes.NpgsqlDbType.Varchar);
+                w.Write(c.Partner, NpgsqlTypes.NpgsqlDbType.Varchar);
+                w.Write(c.Port, NpgsqlTypes.NpgsqlDbType.Varchar);
+                w.Write(c.TradeMode, NpgsqlTypes.NpgsqlDbType.Varchar);
+                w.Write(c.InZone, NpgsqlTypes.NpgsqlDbType.Boolean);
+                w.Write(c.Ecommerce, NpgsqlTypes.NpgsqlDbType.Boolean);
+                w.Write(c.Hs4, NpgsqlTypes.NpgsqlDbType.Varchar);
+                w.Write(m.ValueFen, NpgsqlTypes.NpgsqlDbType.Bigint);
+                w.Write(m.MassG, NpgsqlTypes.NpgsqlDbType.Bigint);
+                w.Write(m.Items, NpgsqlTypes.NpgsqlDbType.Bigint);
+                w.Write(m.Declarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+                w.Write(m.PartnerDeclarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+            }
+            w.Complete();
+        }
+        var sql = new System.Text.StringBuilder();
+        foreach (var table in CubeTable.All)
+        {
+            var select = table == CubeTable.Cube
+                ? $"SELECT {table.Keys}, {MeasureColumns} FROM {stage} ORDER BY {table.Keys}"
+                // Summed changes that cancel out add nothing (and must not create a cell a recompute would not have).
+                : $"SELECT {table.Keys}, sum(value_fen)::bigint, sum(mass_g)::bigint, sum(items)::bigint, sum(declarations)::bigint, sum(partner_declarations)::bigint " +
+                  $"FROM {stage} GROUP BY {table.Keys} " +
+                  "HAVING sum(value_fen) <> 0 OR sum(mass_g) <> 0 OR sum(items) <> 0 OR sum(declarations) <> 0 OR sum(partner_declarations) <> 0 " +
+                  $"ORDER BY {table.Keys}";
+            sql.Append($"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) {select}{UpsertTail(table)};\n");
+            // Cells that lost items may now be empty: remove them, as a recompute would not produce them.
+            foreach (var month in emptied)
+                sql.Append($"DELETE FROM {table.Name} WHERE release_month = {month.ToString(CultureInfo.InvariantCulture)} AND items = 0;\n");
+        }
+        // Another Apply may follow in the same transaction.
+        sql.Append($"TRUNCATE {stage};");
+        Sql.Exec(conn, tx, sql.ToString());
+    }
+
+    private static string UpsertTail(CubeTable table) =>
+        $" ON CONFLICT ({table.Keys}) DO UPDATE SET value_fen = {table.Name}.value_fen + excluded.value_fen, " +
+        $"mass_g = {table.Name}.mass_g + excluded.mass_g, items = {table.Name}.items + excluded.items, " +
+        $"declarations = {table.Name}.declarations + excluded.declarations, " +
+        $"partner_declarations = {table.Name}.partner_declarations + excluded.partner_declarations";
 
     /// <summary>The cells summed into the cells of a coarser table (the roll-up, the headings).</summary>
     private static Dictionary<CubeCell, CubeMeasures> RollUp(Dictionary<CubeCell, CubeMeasures> cells, CubeTable table)
@@ -144,22 +235,8 @@ public static class CubeMaintainer
         // In key order: concurrent writers touching the same cells lock them in the same order (no deadlock on PostgreSQL).
         var cells = changes.Where(kv => kv.Value != default).ToList();
         cells.Sort((a, b) => CompareCells(a.Key, b.Key));
-        var tail = $" ON CONFLICT ({table.Keys}) DO UPDATE SET value_fen = {table.Name}.value_fen + excluded.value_fen, " +
-                   $"mass_g = {table.Name}.mass_g + excluded.mass_g, items = {table.Name}.items + excluded.items, " +
-                   $"declarations = {table.Name}.declarations + excluded.declarations, " +
-                   $"partner_declarations = {table.Name}.partner_declarations + excluded.partner_declarations";
-        if (conn is NpgsqlConnection pg && cells.Count > StageAbove)
-        {
-            // Many cells (a bulk batch): COPY them into a temporary table and upsert from it in one statement;
-            // VALUES lists of thousands of parameters, parsed and planned per statement, cost several times more.
-            var stage = table.Name + "_stage";
-            Sql.Exec(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Name}) ON COMMIT DELETE ROWS");
-            Copy(pg, stage, table, cells);
-            Sql.Exec(conn, tx, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) SELECT {table.Keys}, {MeasureColumns} FROM {stage} ORDER BY {table.Keys}{tail}");
-            // Another Apply may follow in the same transaction.
-            Sql.Exec(conn, tx, $"TRUNCATE {stage}");
-        }
-        else if (conn is SqliteConnection sqlite)
+        var tail = UpsertTail(table);
+        if (conn is SqliteConnection sqlite)
         {
             UpsertSqlite(sqlite, table, InsertSql(table) + tail, cells);
         }
@@ -238,7 +315,7 @@ public static class CubeMaintainer
         $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES (" +
         string.Join(", ", Enumerable.Range(1, table.Width).Select(p => "?" + p.ToString(CultureInfo.InvariantCulture))) + ")";
 
-    /// <summary>On PostgreSQL, an upsert of more cells than this goes through a staging table.</summary>
+    /// <summary>On PostgreSQL, a change of more cube cells than this goes through a staging table (<see cref="ApplyStaged"/>).</summary>
     private const int StageAbove = 200;
 
     /// <summary>Binary COPY of cells into <paramref name="target"/> (the table itself or its staging copy), each value written with its type.</summary>
