@@ -6,7 +6,7 @@ using Silkgate.Storage.Reference;
 namespace Silkgate.Bench;
 
 /// <summary>What one timed import did.</summary>
-internal sealed record ImportRun(string Label, long Rows, long StoredItems, double Seconds, ImportReport Result)
+internal sealed record ImportRun(string Label, long Rows, long StoredItems, double Seconds, ImportReport Result, Cpu Cpu)
 {
     public double ItemsPerSecond => Rows / Seconds;
 }
@@ -22,16 +22,17 @@ internal static class ImportBench
     {
         new ReferenceStore(db).EnsureLoaded();
         Quiesce(db);
-        var sw = Stopwatch.StartNew();
+        var sw = Cpu.For(db);
+        sw.Start();
         var result = new DeclarationImporter(db, TimeProvider.System).Import(csv, mapping, strict: false);
         sw.Stop();
         long stored;
         using (var conn = db.OpenConnection())
             stored = Sql.Scalar<long>(conn, null, "SELECT count(*) FROM declaration_item");
-        var run = new ImportRun(label, result.Rows, stored, sw.Elapsed.TotalSeconds, result);
+        var run = new ImportRun(label, result.Rows, stored, sw.WallSeconds, result, sw);
         var rejectedRows = result.Rejects.Select(r => r.Line).Distinct().Count();
         report.Add(section, $"importer, {label}", Report.Rate(run.Rows, run.Seconds), "",
-            $"{Report.Count(result.Rows)} rows in {Report.Seconds(run.Seconds)}; {Report.Count(result.Imported)} declarations / {Report.Count(stored)} items stored; " +
+            $"{Report.Count(result.Rows)} rows in {Report.Seconds(run.Seconds)}, {sw.Text()} (threads: {sw.ThreadText()}); {Report.Count(result.Imported)} declarations / {Report.Count(stored)} items stored; " +
             $"{Report.Count(result.RejectedDeclarations)} declarations ({Report.Count(rejectedRows)} rows) refused");
         return run;
     }

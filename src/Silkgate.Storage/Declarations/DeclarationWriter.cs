@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using NpgsqlTypes;
 using Silkgate.Common;
@@ -10,7 +11,7 @@ namespace Silkgate.Storage.Declarations;
 
 /// <summary>
 /// Writes whole declarations (header and items) in batches, each batch one transaction, so that a declaration
-/// is either stored complete or not at all. SQLite uses one prepared statement per table; PostgreSQL uses
+/// is either stored complete or not at all. SQLite uses one statement per table on its C API, bound by position; PostgreSQL uses
 /// binary COPY. Declarations whose (source, external id) is already stored are skipped: importing again adds nothing.
 /// Items of declarations with a release date are released items: the batch adds them to the statistics cube.
 /// </summary>
@@ -86,24 +87,24 @@ public sealed class DeclarationWriter(TimeProvider clock)
 
     public string Now() => clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
-    /// <summary>The header rows: one reused prepared INSERT on SQLite, typed binary COPY on PostgreSQL.</summary>
+    /// <summary>The header rows: one INSERT bound by position on SQLite's C API (<see cref="SqliteInsert"/>), typed binary COPY on PostgreSQL.</summary>
     public static void WriteHeaders(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch, string now)
     {
         var assessed = Assessed(batch);
         if (conn is NpgsqlConnection pg)
             CopyHeaders(pg, batch, now, assessed);
         else
-            InsertHeaders(conn, tx, batch, now, assessed);
+            InsertHeaders((SqliteConnection)conn, batch, now, assessed);
     }
 
-    /// <summary>The item rows: one reused prepared INSERT on SQLite, typed binary COPY on PostgreSQL.</summary>
+    /// <summary>The item rows: one INSERT bound by position on SQLite's C API (<see cref="SqliteInsert"/>), typed binary COPY on PostgreSQL.</summary>
     public static void WriteItems(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch)
     {
         var assessed = Assessed(batch);
         if (conn is NpgsqlConnection pg)
             CopyItems(pg, batch, assessed);
         else
-            InsertItems(conn, tx, batch, assessed);
+            InsertItems((SqliteConnection)conn, batch, assessed);
     }
 
     /// <summary>Released items enter the statistics cube in the same transaction: summed per cell first, one upsert per cell.</summary>
@@ -159,98 +160,89 @@ public sealed class DeclarationWriter(TimeProvider clock)
 
     private static long? Fen(decimal? cny) => cny is { } v ? Money.ToFen(v) : null;
 
-    // ---- SQLite: one prepared INSERT per table, its parameters set in place for every row (no row arrays). ----
+    // ---- SQLite: one statement per table prepared on SQLite's C API, bound by position; values that repeat stay bound. ----
 
-    private static DbCommand Prepared(DbConnection conn, DbTransaction tx, string table, string[] columns)
+    private static void InsertHeaders(SqliteConnection conn, IReadOnlyList<Declaration> batch, string now, bool assessed)
     {
-        var cmd = Sql.Command(conn, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))})", new object?[columns.Length]);
-        cmd.Prepare();
-        return cmd;
-    }
-
-    private static void InsertHeaders(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch, string now, bool assessed)
-    {
-        using var cmd = Prepared(conn, tx, "declaration", assessed ? AssessedHeaderColumns : HeaderColumns);
-        var p = cmd.Parameters;
-        p[18].Value = 1;
-        p[19].Value = now;
+        using var s = new SqliteInsert(conn, SqliteInsert.Sql("declaration", assessed ? AssessedHeaderColumns : HeaderColumns));
+        s.Int(19, 1);
+        s.Text(20, now);
         foreach (var d in batch)
         {
-            p[0].Value = d.EnterpriseId;
-            p[1].Value = DeclarationIdOf(d);
-            p[2].Value = d.Source;
-            p[3].Value = d.ExternalId;
-            p[4].Value = FlowName(d.Flow);
-            p[5].Value = Lifecycle.StateName(d.State);
-            p[6].Value = d.DeclarationDate;
-            p[7].Value = d.ReleaseDate is { } released ? released : DBNull.Value;
-            p[8].Value = d.Port;
-            p[9].Value = d.TradeMode;
-            p[10].Value = (object?)d.TransportMode ?? DBNull.Value;
-            p[11].Value = (object?)d.PartnerCountry ?? DBNull.Value;
-            p[12].Value = d.Currency;
-            p[13].Value = d.Freight;
-            p[14].Value = d.Insurance;
-            p[15].Value = d.InZone;
-            p[16].Value = d.Ecommerce;
-            p[17].Value = d.Items.Count;
+            s.Text(1, d.EnterpriseId);
+            s.Text(2, DeclarationIdOf(d));
+            s.Text(3, d.Source);
+            s.Text(4, d.ExternalId);
+            s.Text(5, FlowName(d.Flow));
+            s.Text(6, Lifecycle.StateName(d.State));
+            s.Date(7, d.DeclarationDate);
+            s.Date(8, d.ReleaseDate);
+            s.Text(9, d.Port);
+            s.Text(10, d.TradeMode);
+            s.Text(11, d.TransportMode);
+            s.Text(12, d.PartnerCountry);
+            s.Text(13, d.Currency);
+            s.Decimal(14, d.Freight);
+            s.Decimal(15, d.Insurance);
+            s.Bool(16, d.InZone);
+            s.Bool(17, d.Ecommerce);
+            s.Int(18, d.Items.Count);
             if (assessed)
             {
                 var a = d.Assessment;
-                p[20].Value = (object?)a?.Lane ?? DBNull.Value;
-                p[21].Value = a is null ? DBNull.Value : a.RiskPercentile;
-                p[22].Value = (object?)a?.RiskModel ?? DBNull.Value;
-                p[23].Value = a is null ? DBNull.Value : Money.ToFen(a.DutyCny);
-                p[24].Value = a is null ? DBNull.Value : Money.ToFen(a.ConsumptionTaxCny);
-                p[25].Value = a is null ? DBNull.Value : Money.ToFen(a.VatCny);
-                p[26].Value = a is null ? DBNull.Value : Money.ToFen(a.TaxTotalCny);
+                s.Text(21, a?.Lane);
+                s.Decimal(22, a?.RiskPercentile);
+                s.Text(23, a?.RiskModel);
+                s.Int(24, Fen(a?.DutyCny));
+                s.Int(25, Fen(a?.ConsumptionTaxCny));
+                s.Int(26, Fen(a?.VatCny));
+                s.Int(27, Fen(a?.TaxTotalCny));
             }
-            cmd.ExecuteNonQuery();
+            s.Step();
         }
     }
 
-    private static void InsertItems(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch, bool assessed)
+    private static void InsertItems(SqliteConnection conn, IReadOnlyList<Declaration> batch, bool assessed)
     {
-        using var cmd = Prepared(conn, tx, "declaration_item", assessed ? AssessedItemColumns : ItemColumns);
-        var p = cmd.Parameters;
+        using var s = new SqliteInsert(conn, SqliteInsert.Sql("declaration_item", assessed ? AssessedItemColumns : ItemColumns));
         foreach (var d in batch)
         {
-            // What every item repeats from its header, set once per declaration.
-            p[0].Value = d.EnterpriseId;
-            p[1].Value = DeclarationIdOf(d);
-            p[13].Value = FlowName(d.Flow);
-            p[14].Value = d.ReleaseDate is { } released ? released : DBNull.Value;
-            p[15].Value = d.ReleaseDate is { } r ? YearMonth.Of(r).Key : DBNull.Value;
-            p[16].Value = d.Port;
-            p[17].Value = d.TradeMode;
-            p[18].Value = d.InZone;
-            p[19].Value = d.Ecommerce;
+            // What every item repeats from its header, bound once per declaration.
+            s.Text(1, d.EnterpriseId);
+            s.Text(2, DeclarationIdOf(d));
+            s.Text(14, FlowName(d.Flow));
+            s.Date(15, d.ReleaseDate);
+            s.Int(16, d.ReleaseDate is { } r ? YearMonth.Of(r).Key : null);
+            s.Text(17, d.Port);
+            s.Text(18, d.TradeMode);
+            s.Bool(19, d.InZone);
+            s.Bool(20, d.Ecommerce);
             foreach (var i in d.Items)
             {
-                p[2].Value = i.ItemNo;
-                p[3].Value = i.HsCode;
-                p[4].Value = (object?)i.Description ?? DBNull.Value;
-                p[5].Value = i.PartnerCountry;
-                p[6].Value = i.Quantity is { } q ? q : DBNull.Value;
-                p[7].Value = (object?)i.QuantityUnit ?? DBNull.Value;
-                p[8].Value = Mass.ToGrams(i.NetMassKg);
-                p[9].Value = i.ValueOriginal;
-                p[10].Value = Money.ToFen(i.StatisticalValueCny);
-                p[11].Value = (object?)i.Preference ?? DBNull.Value;
-                p[12].Value = (object?)i.CertificateOfOrigin ?? DBNull.Value;
+                s.Int(3, i.ItemNo);
+                s.Text(4, i.HsCode);
+                s.Text(5, i.Description);
+                s.Text(6, i.PartnerCountry);
+                s.Decimal(7, i.Quantity);
+                s.Text(8, i.QuantityUnit);
+                s.Int(9, Mass.ToGrams(i.NetMassKg));
+                s.Decimal(10, i.ValueOriginal);
+                s.Int(11, Money.ToFen(i.StatisticalValueCny));
+                s.Text(12, i.Preference);
+                s.Text(13, i.CertificateOfOrigin);
                 if (assessed)
                 {
                     var a = i.Assessment;
-                    p[20].Value = a is null ? DBNull.Value : Money.ToFen(a.CustomsValueCny);
-                    p[21].Value = a is null ? DBNull.Value : Money.ToFen(a.DutyCny);
-                    p[22].Value = a is null ? DBNull.Value : Money.ToFen(a.ConsumptionTaxCny);
-                    p[23].Value = a is null ? DBNull.Value : Money.ToFen(a.VatCny);
-                    p[24].Value = Fen(a?.MfnDutyCny) is { } mfn ? mfn : DBNull.Value;
-                    p[25].Value = (object?)a?.DutyRateKind ?? DBNull.Value;
-                    p[26].Value = (object?)a?.DutyAgreement ?? DBNull.Value;
-                    p[27].Value = a is null ? DBNull.Value : d.Flow == Flow.Import ? i.PartnerCountry : "CN";
+                    s.Int(21, Fen(a?.CustomsValueCny));
+                    s.Int(22, Fen(a?.DutyCny));
+                    s.Int(23, Fen(a?.ConsumptionTaxCny));
+                    s.Int(24, Fen(a?.VatCny));
+                    s.Int(25, Fen(a?.MfnDutyCny));
+                    s.Text(26, a?.DutyRateKind);
+                    s.Text(27, a?.DutyAgreement);
+                    s.Text(28, a is null ? null : d.Flow == Flow.Import ? i.PartnerCountry : "CN");
                 }
-                cmd.ExecuteNonQuery();
+                s.Step();
             }
         }
     }

@@ -83,8 +83,9 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// memory, and a WAL checkpoint every 16,384 pages instead of 1,000 (pages rewritten by consecutive batches are
     /// copied back once). Durability is unchanged (WAL, synchronous=NORMAL, one commit per batch). At the end the WAL
     /// is checkpointed and truncated, inside the import's time: the deferred copying is paid, not left to the next user.
+    /// Public so that the benchmark's strong ceiling writes under the same settings.
     /// </summary>
-    private static void BulkPragmas(DbConnection conn, bool on)
+    public static void BulkPragmas(DbConnection conn, bool on)
     {
         if (conn is not Microsoft.Data.Sqlite.SqliteConnection)
             return;

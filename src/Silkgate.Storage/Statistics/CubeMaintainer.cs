@@ -71,21 +71,42 @@ public static class CubeMaintainer
             return;
         var month = YearMonth.Of(released).Key;
         var flow = d.Flow == Flow.Import ? "import" : "export";
-        var first = d.Items.Min(i => i.ItemNo);
-        // The lowest item number per partner (most declarations have one partner and a few items).
-        var firstByPartner = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var item in d.Items)
+        var items = d.Items;
+        var first = int.MaxValue;
+        foreach (var item in items)
+            first = Math.Min(first, item.ItemNo);
+        // The lowest item number per partner: most declarations have a few items, compared pairwise without a dictionary.
+        Dictionary<string, int>? firstByPartner = null;
+        if (items.Count > 16)
         {
-            if (!firstByPartner.TryGetValue(item.PartnerCountry, out var no) || item.ItemNo < no)
-                firstByPartner[item.PartnerCountry] = item.ItemNo;
+            firstByPartner = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var item in items)
+            {
+                if (!firstByPartner.TryGetValue(item.PartnerCountry, out var no) || item.ItemNo < no)
+                    firstByPartner[item.PartnerCountry] = item.ItemNo;
+            }
         }
-        foreach (var item in d.Items)
+        for (var k = 0; k < items.Count; k++)
         {
-            var firstOfPartner = firstByPartner[item.PartnerCountry] == item.ItemNo;
+            var item = items[k];
+            var firstOfPartner = firstByPartner?[item.PartnerCountry] == item.ItemNo || (firstByPartner is null && FirstOfPartner(items, k));
             var cell = new CubeCell(month, flow, item.PartnerCountry, d.Port, d.TradeMode, d.InZone, d.Ecommerce, CubeCell.Hs4Of(item.HsCode));
             var m = new CubeMeasures(Money.ToFen(item.StatisticalValueCny), Mass.ToGrams(item.NetMassKg), 1, item.ItemNo == first ? 1 : 0, firstOfPartner ? 1 : 0);
             AddTo(changes, cell, m.Times(sign));
         }
+    }
+
+    /// <summary>Whether item <paramref name="k"/> has the lowest item number among the items with its partner.</summary>
+    private static bool FirstOfPartner(IReadOnlyList<DeclarationItem> items, int k)
+    {
+        var item = items[k];
+        for (var j = 0; j < items.Count; j++)
+        {
+            var other = items[j];
+            if (other.ItemNo < item.ItemNo && string.Equals(other.PartnerCountry, item.PartnerCountry, StringComparison.Ordinal))
+                return false;
+        }
+        return true;
     }
 
     private static void AddTo(Dictionary<CubeCell, CubeMeasures> changes, CubeCell cell, CubeMeasures m)
@@ -119,18 +140,91 @@ public static class CubeMaintainer
     }
 
     /// <summary>
-    /// Writes the changes to the cube and to its roll-up over the HS heading (stats_rollup): one upsert per
-    /// distinct cell; cells left without items are deleted.
+    /// Writes the changes to the cube and to its two roll-ups (stats_rollup, stats_hs): one upsert per distinct cell
+    /// of each table (on PostgreSQL, for a bulk batch, from one staging COPY of all three); cells left without
+    /// items are deleted.
     /// </summary>
     public static void Apply(DbConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
     {
         if (changes.Count == 0)
             return;
+        if (conn is NpgsqlConnection pg && changes.Count > StageAbove)
+        {
+            ApplyStaged(pg, tx, changes);
+            return;
+        }
         foreach (var table in CubeTable.All)
             Upsert(conn, tx, table, table == CubeTable.Cube ? changes : RollUp(changes, table));
         // After the roll-up's rows: from here on this transaction holds them (see RollupPacks).
         RollupPacks.Invalidate(conn, tx, changes.Keys.Select(c => c.ReleaseMonth));
     }
+
+    /// <summary>
+    /// PostgreSQL, many cells (a bulk batch): the cells of the three tables (the cube's, and the roll-up's and the
+    /// headings' summed from them in memory) go by one binary COPY into one temporary table, each row tagged with its
+    /// table, and the three upserts run from it in one round trip, each reading its rows in key order (concurrent
+    /// writers lock cells in the same order). VALUES lists of thousands of parameters, parsed and planned per
+    /// statement, cost several times more. Summing the roll-ups in SQL (GROUP BY over the staged cube cells) was
+    /// measured too: it moves more work to the server than the extra COPY rows cost.
+    /// </summary>
+    private static void ApplyStaged(NpgsqlConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
+    {
+        const string stage = "stats_stage";
+        Sql.Exec(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} (kind smallint NOT NULL, LIKE stats_cube) ON COMMIT DELETE ROWS");
+        var emptied = new HashSet<int>[CubeTable.All.Length];
+        using (var w = conn.BeginBinaryImport($"COPY {stage} (kind, {KeyColumns}, {MeasureColumns}) FROM STDIN (FORMAT BINARY)"))
+        {
+            for (short kind = 0; kind < CubeTable.All.Length; kind++)
+            {
+                var table = CubeTable.All[kind];
+                emptied[kind] = [];
+                // In key order: the upsert's ORDER BY then finds its input sorted (PostgreSQL's sort checks for that),
+                // instead of sorting tens of thousands of rows per table and batch on the server.
+                var cells = (table == CubeTable.Cube ? changes : RollUp(changes, table)).Where(kv => kv.Value != default).ToList();
+                cells.Sort((a, b) => CompareCells(a.Key, b.Key));
+                foreach (var (c, m) in cells)
+                {
+                    if (m.Items < 0)
+                        emptied[kind].Add(c.ReleaseMonth);
+                    w.StartRow();
+                    w.Write(kind, NpgsqlTypes.NpgsqlDbType.Smallint);
+                    w.Write(c.ReleaseMonth, NpgsqlTypes.NpgsqlDbType.Integer);
+                    w.Write(c.Flow, NpgsqlTypes.NpgsqlDbType.Varchar);
+                    w.Write(c.Partner, NpgsqlTypes.NpgsqlDbType.Varchar);
+                    w.Write(c.Port, NpgsqlTypes.NpgsqlDbType.Varchar);
+                    w.Write(c.TradeMode, NpgsqlTypes.NpgsqlDbType.Varchar);
+                    w.Write(c.InZone, NpgsqlTypes.NpgsqlDbType.Boolean);
+                    w.Write(c.Ecommerce, NpgsqlTypes.NpgsqlDbType.Boolean);
+                    w.Write(c.Hs4, NpgsqlTypes.NpgsqlDbType.Varchar);
+                    w.Write(m.ValueFen, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    w.Write(m.MassG, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    w.Write(m.Items, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    w.Write(m.Declarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    w.Write(m.PartnerDeclarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+                }
+            }
+            w.Complete();
+        }
+        var sql = new System.Text.StringBuilder();
+        for (var kind = 0; kind < CubeTable.All.Length; kind++)
+        {
+            var table = CubeTable.All[kind];
+            sql.Append($"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) SELECT {table.Keys}, {MeasureColumns} FROM {stage} ")
+                .Append($"WHERE kind = {kind.ToString(CultureInfo.InvariantCulture)} ORDER BY {table.Keys}{UpsertTail(table)};\n");
+            // Cells that lost items may now be empty: remove them, as a recompute would not produce them.
+            foreach (var month in emptied[kind])
+                sql.Append($"DELETE FROM {table.Name} WHERE release_month = {month.ToString(CultureInfo.InvariantCulture)} AND items = 0;\n");
+        }
+        // Another Apply may follow in the same transaction.
+        sql.Append($"TRUNCATE {stage};");
+        Sql.Exec(conn, tx, sql.ToString());
+    }
+
+    private static string UpsertTail(CubeTable table) =>
+        $" ON CONFLICT ({table.Keys}) DO UPDATE SET value_fen = {table.Name}.value_fen + excluded.value_fen, " +
+        $"mass_g = {table.Name}.mass_g + excluded.mass_g, items = {table.Name}.items + excluded.items, " +
+        $"declarations = {table.Name}.declarations + excluded.declarations, " +
+        $"partner_declarations = {table.Name}.partner_declarations + excluded.partner_declarations";
 
     /// <summary>The cells summed into the cells of a coarser table (the roll-up, the headings).</summary>
     private static Dictionary<CubeCell, CubeMeasures> RollUp(Dictionary<CubeCell, CubeMeasures> cells, CubeTable table)
@@ -146,24 +240,10 @@ public static class CubeMaintainer
         // In key order: concurrent writers touching the same cells lock them in the same order (no deadlock on PostgreSQL).
         var cells = changes.Where(kv => kv.Value != default).ToList();
         cells.Sort((a, b) => CompareCells(a.Key, b.Key));
-        var tail = $" ON CONFLICT ({table.Keys}) DO UPDATE SET value_fen = {table.Name}.value_fen + excluded.value_fen, " +
-                   $"mass_g = {table.Name}.mass_g + excluded.mass_g, items = {table.Name}.items + excluded.items, " +
-                   $"declarations = {table.Name}.declarations + excluded.declarations, " +
-                   $"partner_declarations = {table.Name}.partner_declarations + excluded.partner_declarations";
-        if (conn is NpgsqlConnection pg && cells.Count > StageAbove)
+        var tail = UpsertTail(table);
+        if (conn is SqliteConnection sqlite)
         {
-            // Many cells (a bulk batch): COPY them into a temporary table and upsert from it in one statement;
-            // VALUES lists of thousands of parameters, parsed and planned per statement, cost several times more.
-            var stage = table.Name + "_stage";
-            Sql.Exec(conn, tx, $"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table.Name}) ON COMMIT DELETE ROWS");
-            Copy(pg, stage, table, cells);
-            Sql.Exec(conn, tx, $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) SELECT {table.Keys}, {MeasureColumns} FROM {stage} ORDER BY {table.Keys}{tail}");
-            // Another Apply may follow in the same transaction.
-            Sql.Exec(conn, tx, $"TRUNCATE {stage}");
-        }
-        else if (conn is SqliteConnection sqlite)
-        {
-            CubeSqlite.Insert(sqlite, InsertSql(table) + tail, cells, table.Row);
+            UpsertSqlite(sqlite, table, InsertSql(table) + tail, cells);
         }
         else
         {
@@ -173,6 +253,54 @@ public static class CubeMaintainer
         var emptied = cells.Where(kv => kv.Value.Items < 0).Select(kv => kv.Key.ReleaseMonth).Distinct().ToList();
         foreach (var month in emptied)
             Sql.Exec(conn, tx, $"DELETE FROM {table.Name} WHERE release_month = @p0 AND items = 0", month);
+    }
+
+    /// <summary>SQLite: the upsert prepared once on the C API, each cell's key and measures bound by position with their types.</summary>
+    private static void UpsertSqlite(SqliteConnection conn, CubeTable table, string sql, List<KeyValuePair<CubeCell, CubeMeasures>> cells)
+    {
+        using var s = new SqliteInsert(conn, sql);
+        var keys = table.KeyNames;
+        foreach (var (c, m) in cells)
+        {
+            var p = 1;
+            foreach (var column in keys)
+            {
+                switch (column)
+                {
+                    case "release_month":
+                        s.Int(p, c.ReleaseMonth);
+                        break;
+                    case "flow":
+                        s.Text(p, c.Flow);
+                        break;
+                    case "partner_country":
+                        s.Text(p, c.Partner);
+                        break;
+                    case "port":
+                        s.Text(p, c.Port);
+                        break;
+                    case "trade_mode":
+                        s.Text(p, c.TradeMode);
+                        break;
+                    case "in_zone":
+                        s.Bool(p, c.InZone);
+                        break;
+                    case "ecommerce":
+                        s.Bool(p, c.Ecommerce);
+                        break;
+                    default:
+                        s.Text(p, c.Hs4);
+                        break;
+                }
+                p++;
+            }
+            s.Int(p, m.ValueFen);
+            s.Int(p + 1, m.MassG);
+            s.Int(p + 2, m.Items);
+            s.Int(p + 3, m.Declarations);
+            s.Int(p + 4, m.PartnerDeclarations);
+            s.Step();
+        }
     }
 
     /// <summary>A few cells on PostgreSQL (a release, a cancellation): one multi-row VALUES statement, one round trip.</summary>
@@ -192,7 +320,7 @@ public static class CubeMaintainer
         $"INSERT INTO {table.Name} ({table.Keys}, {MeasureColumns}) VALUES (" +
         string.Join(", ", Enumerable.Range(1, table.Width).Select(p => "?" + p.ToString(CultureInfo.InvariantCulture))) + ")";
 
-    /// <summary>On PostgreSQL, an upsert of more cells than this goes through a staging table.</summary>
+    /// <summary>On PostgreSQL, a change of more cube cells than this goes through a staging table (<see cref="ApplyStaged"/>).</summary>
     private const int StageAbove = 200;
 
     /// <summary>Binary COPY of cells into <paramref name="target"/> (the table itself or its staging copy), each value written with its type.</summary>
