@@ -151,10 +151,12 @@ public static class CubeMaintainer
         if (conn is NpgsqlConnection pg && changes.Count > StageAbove)
         {
             ApplyStaged(pg, tx, changes);
-            return;
         }
-        foreach (var table in CubeTable.All)
-            Upsert(conn, tx, table, table == CubeTable.Cube ? changes : RollUp(changes, table));
+        else
+        {
+            foreach (var table in CubeTable.All)
+                Upsert(conn, tx, table, table == CubeTable.Cube ? changes : RollUp(changes, table));
+        }
         // After the roll-up's rows: from here on this transaction holds them (see RollupPacks).
         RollupPacks.Invalidate(conn, tx, changes.Keys.Select(c => c.ReleaseMonth));
     }

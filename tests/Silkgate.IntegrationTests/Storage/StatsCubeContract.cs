@@ -302,6 +302,32 @@ public abstract class StatsCubeContract(ITestDatabases databases)
         Assert.Equal(0, PackCount(db));
     }
 
+    /// <summary>
+    /// Regression: PostgreSQL's staged path for bulk batches (more than 200 cells, one COPY for the three tables)
+    /// returned before the packs of its months were deleted, so a bulletin kept the figures from before the batch.
+    /// </summary>
+    [Fact]
+    public void A_bulk_batch_of_many_cells_deletes_the_packs_of_its_months()
+    {
+        var db = NewDatabase();
+        var rng = new Random(13);
+        Write(db, Enumerable.Range(0, 40).Select(n => RandomDeclaration(rng, "S" + n.ToString(CultureInfo.InvariantCulture))).ToList());
+        new StatsQueryRunner(db).Preload(new YearMonth(2023, 1), new YearMonth(2023, 7));
+        Assert.Equal(7, PackCount(db));
+        var batch = Enumerable.Range(0, 300).Select(n => RandomDeclaration(rng, "T" + n.ToString(CultureInfo.InvariantCulture))).ToList();
+        var cells = new Dictionary<CubeCell, CubeMeasures>();
+        foreach (var d in batch)
+            CubeMaintainer.Add(cells, d);
+        Assert.True(cells.Count > 200, $"{cells.Count} cells: the batch must take the staged path on PostgreSQL");
+        Write(db, batch);
+        Assert.Equal(0, PackCount(db));
+        var reference = new ReferenceStore(db).Load();
+        var q = StatsQuery.Parse("trade_value", "month,partner", "2023-01", "2023-07", null, null, null);
+        var preloaded = new StatsQueryRunner(db);
+        preloaded.Preload(new YearMonth(2023, 1), new YearMonth(2023, 7));
+        Assert.Equal(Pairs(new StatsQueryRunner(db) { FromItems = true }.Run(q, reference)), Pairs(preloaded.Run(q, reference)));
+    }
+
     [Fact]
     public void A_read_writes_no_pack_and_does_not_wait_while_a_writer_holds_the_roll_up()
     {
