@@ -245,7 +245,7 @@ public static class CubeMaintainer
         var tail = UpsertTail(table);
         if (conn is SqliteConnection sqlite)
         {
-            UpsertSqlite(sqlite, table, InsertSql(table) + tail, cells);
+            WriteSqlite(sqlite, table, InsertSql(table) + tail, cells);
         }
         else
         {
@@ -257,8 +257,11 @@ public static class CubeMaintainer
             Sql.Exec(conn, tx, $"DELETE FROM {table.Name} WHERE release_month = @p0 AND items = 0", month);
     }
 
-    /// <summary>SQLite: the upsert prepared once on the C API, each cell's key and measures bound by position with their types.</summary>
-    private static void UpsertSqlite(SqliteConnection conn, CubeTable table, string sql, List<KeyValuePair<CubeCell, CubeMeasures>> cells)
+    /// <summary>
+    /// SQLite: the insert or upsert <paramref name="sql"/> prepared once on the C API, each cell's key and measures
+    /// bound by position with their types.
+    /// </summary>
+    private static void WriteSqlite(SqliteConnection conn, CubeTable table, string sql, List<KeyValuePair<CubeCell, CubeMeasures>> cells)
     {
         using var s = new SqliteInsert(conn, sql);
         var keys = table.KeyNames;
@@ -577,7 +580,7 @@ public static class CubeMaintainer
         if (conn is NpgsqlConnection pg)
             Copy(pg, table.Name, table, ordered);
         else
-            CubeSqlite.Insert((SqliteConnection)conn, InsertSql(table), ordered, table.Row);
+            WriteSqlite((SqliteConnection)conn, table, InsertSql(table), ordered);
     }
 
     /// <summary>Every cell of the cube as stored.</summary>

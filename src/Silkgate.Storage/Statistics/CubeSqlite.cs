@@ -5,10 +5,11 @@ using SQLitePCL;
 namespace Silkgate.Storage.Statistics;
 
 /// <summary>
-/// The two loops of a cube recompute on SQLite that touch every item and every cell, on SQLite's C API
-/// (SQLitePCLRaw, the layer under Microsoft.Data.Sqlite, on the same connection and transaction): reading columns by
-/// index without a data reader, codes turned into strings once per distinct code, and cells bound by position.
-/// Per row this costs a fraction of the ADO.NET path, which at 10 M items is the difference to DuckDB.
+/// The cube's reads on SQLite that touch every item of a month (the recompute) or thousands of cells (the
+/// roll-up for packs), on SQLite's C API (SQLitePCLRaw, the layer under Microsoft.Data.Sqlite, on the same
+/// connection and transaction): columns read by index without a data reader, codes turned into strings once per
+/// distinct code. Per row this costs a fraction of the ADO.NET path, which at 10 M items is the difference to
+/// DuckDB. (Cells are written through <see cref="SqliteInsert"/>.)
 /// </summary>
 internal static class CubeSqlite
 {
@@ -71,31 +72,6 @@ internal static class CubeSqlite
         if (rc != raw.SQLITE_DONE)
             Check(conn, rc);
         return cells;
-    }
-
-    /// <summary>Inserts cells with one statement prepared once and bound by position (values as <paramref name="row"/> gives them).</summary>
-    public static void Insert(SqliteConnection conn, string sql, List<KeyValuePair<CubeCell, CubeMeasures>> cells, Func<CubeCell, CubeMeasures, object?[]> row)
-    {
-        using var stmt = Prepare(conn, sql);
-        foreach (var (cell, m) in cells)
-        {
-            var values = row(cell, m);
-            for (var p = 0; p < values.Length; p++)
-            {
-                Check(conn, values[p] switch
-                {
-                    int n => raw.sqlite3_bind_int(stmt, p + 1, n),
-                    long n => raw.sqlite3_bind_int64(stmt, p + 1, n),
-                    bool b => raw.sqlite3_bind_int(stmt, p + 1, b ? 1 : 0),
-                    string s => raw.sqlite3_bind_text(stmt, p + 1, s),
-                    var other => throw new InvalidOperationException($"no binding for {other?.GetType().Name ?? "null"}"),
-                });
-            }
-            var rc = raw.sqlite3_step(stmt);
-            if (rc != raw.SQLITE_DONE)
-                Check(conn, rc);
-            raw.sqlite3_reset(stmt);
-        }
     }
 
     private static sqlite3_stmt Prepare(SqliteConnection conn, string sql)
