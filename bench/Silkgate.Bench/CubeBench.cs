@@ -117,6 +117,13 @@ internal static class CubeBench
             report.Add(section, $"{Bulletin.Count} bulletin figures from the cube, SQLite (median of {Runs})", Report.Seconds(median), "",
                 $"{string.Join(", ", sources.Select(kv => $"{kv.Value} from {kv.Key}"))}; runs {string.Join(" ", runs.Select(r => r.ToString("F3", Report.Culture)))}");
         });
+        QueryRun? statsQuery = null;
+        step(section, "stats query", () =>
+        {
+            statsQuery = QueryBench.Stats(db, "SQLite");
+            report.Add(section, $"stats query trade_value by partner,month 2013-01..2023-12 (issue #3's query; StatsQueryRunner, median of {QueryBench.Runs})",
+                Report.Seconds(statsQuery.MedianSeconds), "", $"target ≤ 2 s; {statsQuery.Groups} groups; runs {statsQuery.RunsText}");
+        });
         step(section, "bulletin from the items", () =>
         {
             var (median, runs) = Timed(() =>
@@ -192,6 +199,11 @@ internal static class CubeBench
                 report.Add(section, $"DuckDB: the {Bulletin.Count} figures from the items (the item-scan SQL; median of {Runs})", Report.Seconds(figMedian),
                     cubeSeconds > 0 ? $"DuckDB/SQLite cube {figMedian / cubeSeconds:F1}×" : "",
                     $"SQLite item scan/DuckDB {(itemSeconds > 0 ? itemSeconds / figMedian : 0):F1}×; runs {string.Join(" ", figRuns.Select(r => r.ToString("F3", Report.Culture)))}");
+                var duckQuery = QueryBench.DuckDb(duck, "declaration_item");
+                report.Add(section, $"DuckDB: issue #3's query over the items (median of {QueryBench.Runs})", Report.Seconds(duckQuery.MedianSeconds),
+                    statsQuery is null ? "" : $"SQLite stats query/DuckDB {statsQuery.MedianSeconds / duckQuery.MedianSeconds:F2}×",
+                    (statsQuery is null ? "" : statsQuery.Groups == duckQuery.Groups && statsQuery.TotalFen == duckQuery.TotalFen ? "same groups and total as SQLite; " : "DIFFERS from SQLite; ") +
+                    $"runs {duckQuery.RunsText}");
                 if (!sameCube)
                     throw new InvalidOperationException("DuckDB's cube differs from SQLite's");
             }

@@ -116,10 +116,10 @@ internal static class QueryBench
     }
 
     /// <summary>The same aggregate in DuckDB, with the runner's month filter; results read into a list as the runner does.</summary>
-    public static QueryRun DuckDb(DuckDBConnection duck)
+    public static QueryRun DuckDb(DuckDBConnection duck, string table = "items")
     {
-        const string sql = "SELECT partner_country, release_month, CAST(sum(statistical_value_fen) AS BIGINT) FROM items " +
-                           "WHERE release_month BETWEEN 201301 AND 202312 GROUP BY 1, 2";
+        var sql = $"SELECT partner_country, release_month, CAST(sum(statistical_value_fen) AS BIGINT) FROM {table} " +
+                  "WHERE release_month BETWEEN 201301 AND 202312 GROUP BY 1, 2";
         var groups = 0;
         long total = 0;
         var times = Timed(() =>
