@@ -270,31 +270,16 @@ public static class CubeMaintainer
             var p = 1;
             foreach (var column in keys)
             {
-                switch (column)
+                switch (CubeTable.Key(c, column))
                 {
-                    case "release_month":
-                        s.Int(p, c.ReleaseMonth);
+                    case int month:
+                        s.Int(p, month);
                         break;
-                    case "flow":
-                        s.Text(p, c.Flow);
+                    case bool flag:
+                        s.Bool(p, flag);
                         break;
-                    case "partner_country":
-                        s.Text(p, c.Partner);
-                        break;
-                    case "port":
-                        s.Text(p, c.Port);
-                        break;
-                    case "trade_mode":
-                        s.Text(p, c.TradeMode);
-                        break;
-                    case "in_zone":
-                        s.Bool(p, c.InZone);
-                        break;
-                    case "ecommerce":
-                        s.Bool(p, c.Ecommerce);
-                        break;
-                    default:
-                        s.Text(p, c.Hs4);
+                    case var text:
+                        s.Text(p, (string)text);
                         break;
                 }
                 p++;
