@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
-using System.Text.Json.Nodes;
 using Silkgate.Cli;
 using Silkgate.Declarations;
 using Silkgate.Tariff;
@@ -141,25 +139,12 @@ public sealed class LaneAdapterTests
     [Fact]
     public void LodgingWithAModelOfAnotherVersionIsRefusedWithItsCode()
     {
-        var folder = Sample.Scratch();
-        var path = Path.Combine(folder, "old-model.zip");
-        File.Copy(Sample.ModelFile, path);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry("meta.json")!;
-            JsonNode meta;
-            using (var s = entry.Open())
-                meta = JsonNode.Parse(s)!;
-            meta["format_version"] = RiskModel.FormatVersion + 1;
-            entry.Delete();
-            using var w = new StreamWriter(zip.CreateEntry("meta.json").Open());
-            w.Write(meta.ToJsonString());
-        }
+        var path = Sample.ModelOfAnotherVersion();
         var draft = Sample.Write("""
             {"declarant":"E100","partner":"KG","transport_mode":"road","flow":"import","date":"2023-06-05","port":"KASHGAR_AIRPORT","trade_mode":"0110","currency":"CNY",
              "items":[{"hs_code":"2601110000","origin":"KG","value":20000,"quantity":10000,"unit":"kg","net_mass_kg":10000}]}
             """, "d.json");
-        var db = Path.Combine(folder, "d.db");
+        var db = Path.Combine(Sample.Scratch(), "d.db");
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         var code = CliApp.Run(["declare", "lodge", draft, "--risk-model", path, "--db", db], stdout, stderr);
         Assert.Equal(1, code);

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Silkgate.Common;
@@ -228,19 +227,7 @@ public class ModelTests
     [Fact]
     public void ModelFromAnotherVersionIsRefused()
     {
-        var path = Path.Combine(Sample.Scratch(), "old.zip");
-        File.Copy(Sample.ModelFile, path);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry("meta.json")!;
-            JsonNode meta;
-            using (var s = entry.Open())
-                meta = JsonNode.Parse(s)!;
-            meta["format_version"] = RiskModel.FormatVersion + 1;
-            entry.Delete();
-            using var w = new StreamWriter(zip.CreateEntry("meta.json").Open());
-            w.Write(meta.ToJsonString());
-        }
+        var path = Sample.ModelOfAnotherVersion();
         var e = Assert.Throws<SilkgateException>(() => RiskModel.Load(path));
         Assert.Equal("SG-RISK-009", e.Code);
         Assert.Contains($"version {RiskModel.FormatVersion + 1}", e.Message);

@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+
 [assembly: AssemblyFixture(typeof(Silkgate.Risk.Model.Tests.ScratchCleanup))]
 
 namespace Silkgate.Risk.Model.Tests;
@@ -44,6 +47,23 @@ public static class Sample
         Model.Save(path);
         return path;
     });
+
+    /// <summary>A copy of the shared model file whose meta.json claims the next format version.</summary>
+    public static string ModelOfAnotherVersion()
+    {
+        var path = Path.Combine(Scratch(), "old-model.zip");
+        File.Copy(ModelFile, path);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.GetEntry("meta.json")!;
+        JsonNode meta;
+        using (var s = entry.Open())
+            meta = JsonNode.Parse(s)!;
+        meta["format_version"] = RiskModel.FormatVersion + 1;
+        entry.Delete();
+        using var w = new StreamWriter(zip.CreateEntry("meta.json").Open());
+        w.Write(meta.ToJsonString());
+        return path;
+    }
 
     public static string Write(string text, string name = "file.csv")
     {
