@@ -228,15 +228,20 @@ internal static class CubeBench
         var from = new Common.YearMonth(to.Year, 1);
         var figures = 0;
         // Right after a write to every month of the period: the bulletin reads the roll-up's rows and writes the packs.
-        var cold = new double[Runs];
-        for (var i = 0; i < Runs; i++)
+        double[] AfterDeleting(int runs, string sql, params object?[] args)
         {
-            using (var conn = db.OpenConnection())
-                Sql.Exec(conn, null, "DELETE FROM stats_rollup_pack");
-            var watch = Stopwatch.StartNew();
-            Silkgate.Storage.Statistics.Bulletin.Compute(db, reference, from, to);
-            cold[i] = watch.Elapsed.TotalSeconds;
+            var times = new double[runs];
+            for (var i = 0; i < runs; i++)
+            {
+                using (var conn = db.OpenConnection())
+                    Sql.Exec(conn, null, sql, args);
+                var watch = Stopwatch.StartNew();
+                Silkgate.Storage.Statistics.Bulletin.Compute(db, reference, from, to);
+                times[i] = watch.Elapsed.TotalSeconds;
+            }
+            return times;
         }
+        var cold = AfterDeleting(Runs, "DELETE FROM stats_rollup_pack");
         // Steady state, as a long-running service or a benchmark harness sees it: enough runs first for the JIT's
         // tiered compilation (with its instrumented tier) to replace every method called once per bulletin.
         var runs = new double[BulletinRuns];
@@ -263,15 +268,7 @@ internal static class CubeBench
         report.Add(section, "  the same bulletin after a write to each of its months (reads the roll-up's rows, writes their packs)", Report.Seconds(cold.Order().ElementAt(Runs / 2)), "",
             $"median of {Runs}; runs {string.Join(" ", cold.Select(r => r.ToString("F3", Report.Culture)))}");
         // The usual case: releases go into the current month, so one month's pack is missing.
-        var oneMonth = new double[BulletinRuns];
-        for (var i = 0; i < BulletinRuns; i++)
-        {
-            using (var conn = db.OpenConnection())
-                Sql.Exec(conn, null, "DELETE FROM stats_rollup_pack WHERE release_month = @p0", to.Key);
-            var watch = Stopwatch.StartNew();
-            Silkgate.Storage.Statistics.Bulletin.Compute(db, reference, from, to);
-            oneMonth[i] = watch.Elapsed.TotalSeconds;
-        }
+        var oneMonth = AfterDeleting(BulletinRuns, "DELETE FROM stats_rollup_pack WHERE release_month = @p0", to.Key);
         report.Add(section, $"  the same bulletin after a write to its last month ({to}) only", Report.Seconds(oneMonth.Order().ElementAt(BulletinRuns / 2)), "",
             $"median of {BulletinRuns}; runs {string.Join(" ", oneMonth.Select(r => r.ToString("F3", Report.Culture)))}");
         var runner = new StatsQueryRunner(db);
