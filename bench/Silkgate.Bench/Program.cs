@@ -309,7 +309,7 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
         }, detail);
     if (p != n)
         SqliteWrite("SQLite ceiling", db => Ceilings.Sqlite(db, generator, reference, p, batchItems).WallSeconds, "as section 3, on fewer items");
-    SqliteWrite("SQLite writer only (DeclarationWriter.WriteBatch)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
+    SqliteWrite("SQLite writer only (ImportWriter)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
         "declarations built in memory; duplicate check, headers + items, cube upserts, a transaction per batch");
     Step(prof, "SQLite writer, statement by statement", () =>
     {
@@ -333,8 +333,8 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
             }, detail);
         if (p != n)
             PgWrite("PostgreSQL ceiling", db => Ceilings.Postgres(db, generator, reference, p, batchItems).WallSeconds, "as section 3, on fewer items");
-        PgWrite("PostgreSQL writer only (DeclarationWriter.WriteBatch)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
-            "declarations built in memory; duplicate check, headers + items (typed binary COPY), FK check, cube upserts, a transaction per batch");
+        PgWrite("PostgreSQL writer only (ImportWriter)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
+            "declarations built in memory; duplicate check, headers + items (typed binary COPY), FK check, cube summed over the batches and upserted once, one transaction");
         Step(prof, "PostgreSQL writer, statement by statement", () =>
         {
             var db = scratch.FreshPostgres("profile");

@@ -10,10 +10,11 @@ using Silkgate.Storage.Statistics;
 namespace Silkgate.Storage.Declarations;
 
 /// <summary>
-/// Writes whole declarations (header and items) in batches, each batch one transaction, so that a declaration
-/// is either stored complete or not at all. SQLite uses one statement per table on its C API, bound by position; PostgreSQL uses
-/// binary COPY. Declarations whose (source, external id) is already stored are skipped: importing again adds nothing.
-/// Items of declarations with a release date are released items: the batch adds them to the statistics cube.
+/// Writes whole declarations (header and items) in batches, in a transaction (its own, <see cref="WriteBatch"/>, or
+/// the caller's, <see cref="Write"/>), so that a declaration is either stored complete or not at all. SQLite uses one
+/// statement per table on its C API, bound by position; PostgreSQL uses binary COPY. Declarations whose (source,
+/// external id) is already stored are skipped: importing again adds nothing. Items of declarations with a release
+/// date are released items: they enter the statistics cube in the same transaction.
 /// </summary>
 public sealed class DeclarationWriter(TimeProvider clock)
 {
@@ -67,15 +68,32 @@ public sealed class DeclarationWriter(TimeProvider clock)
         if (batch.Count == 0)
             return 0;
         using var tx = conn.BeginTransaction();
+        var cube = new Dictionary<CubeCell, CubeMeasures>();
+        var written = Write(conn, tx, batch, cube);
+        CubeMaintainer.Apply(conn, tx, cube);
+        tx.Commit();
+        return written;
+    }
+
+    /// <summary>
+    /// Stores the new declarations of the batch in the caller's transaction and adds their released items to
+    /// <paramref name="cube"/>, which the caller applies (<see cref="CubeMaintainer.Apply"/>) before it commits:
+    /// once per batch (<see cref="WriteBatch"/>), or once for many batches in one transaction (a PostgreSQL import,
+    /// where a cell that several batches touch is then written once). Returns how many declarations were new.
+    /// </summary>
+    public int Write(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch, Dictionary<CubeCell, CubeMeasures> cube)
+    {
+        if (batch.Count == 0)
+            return 0;
         var fresh = Fresh(conn, tx, batch);
         if (fresh.Count > 0)
         {
             var now = Now();
             WriteHeaders(conn, tx, fresh, now);
             WriteItems(conn, tx, fresh);
-            ApplyCube(conn, tx, fresh);
+            foreach (var d in fresh)
+                CubeMaintainer.Add(cube, d);
         }
-        tx.Commit();
         return fresh.Count;
     }
 
@@ -105,15 +123,6 @@ public sealed class DeclarationWriter(TimeProvider clock)
             CopyItems(pg, batch, assessed);
         else
             InsertItems((SqliteConnection)conn, batch, assessed);
-    }
-
-    /// <summary>Released items enter the statistics cube in the same transaction: summed per cell first, one upsert per cell.</summary>
-    public static void ApplyCube(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch)
-    {
-        var changes = new Dictionary<CubeCell, CubeMeasures>();
-        foreach (var d in batch)
-            CubeMaintainer.Add(changes, d);
-        CubeMaintainer.Apply(conn, tx, changes);
     }
 
     private bool AllFromEmptySources(IReadOnlyList<Declaration> batch)

@@ -35,6 +35,9 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
 {
     public int BatchItems { get; init; } = 20_000;
 
+    /// <summary>PostgreSQL: see <see cref="ImportWriter.CubeFlushCells"/>.</summary>
+    public int CubeFlushCells { get; init; } = ImportWriter.DefaultCubeFlushCells;
+
     public ImportReport Import(string path, ColumnMapping mapping, bool strict, string? ratesPath = null, Action<long, long>? progress = null)
     {
         if (!File.Exists(path))
@@ -106,7 +109,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// <summary>
     /// One import pass. Without a connection (strict mode's check) the file is validated and nothing is written.
     /// With one, reading and validating (a worker thread) overlap with writing (this thread): whole batches pass
-    /// through a bounded queue of two, so at most two batches wait in memory; each batch is still one transaction.
+    /// through a bounded queue of two, so at most two batches wait in memory. Transactions: <see cref="ImportWriter"/>.
     /// </summary>
     private ImportReport Run(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection? conn, Action<long, long>? progress, long totalBytes)
     {
@@ -118,7 +121,8 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
 
         var writer = new DeclarationWriter(clock);
         writer.FirstStoredId(conn, mapping.Source);
-        long imported = 0;
+        long imported;
+        Parsed parsed;
         using var queue = new BlockingCollection<Pending>(boundedCapacity: 2);
         using var stop = new CancellationTokenSource();
         var reading = Task.Factory.StartNew(() =>
@@ -134,15 +138,19 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
+            using var batches = new ImportWriter(writer, conn) { CubeFlushCells = CubeFlushCells };
             foreach (var pending in queue.GetConsumingEnumerable())
             {
-                imported += writer.WriteBatch(conn, pending.Declarations);
+                batches.Write(pending.Declarations);
                 progress?.Invoke(pending.Position, totalBytes);
             }
+            // The reader's error, if any, as itself (not wrapped), before a one-transaction import commits anything.
+            parsed = reading.GetAwaiter().GetResult();
+            imported = batches.Complete();
         }
         catch
         {
-            // The writer failed: stop the reader (it may be waiting for room in the queue), then report the writer's error.
+            // The writer or the reader failed: stop the reader (it may be waiting for room in the queue), then report the first error.
             stop.Cancel();
             try
             {
@@ -154,8 +162,6 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             }
             throw;
         }
-        // The reader's error, if any, as itself (not wrapped).
-        var parsed = reading.GetAwaiter().GetResult();
         return Report(fileName, parsed, imported, written: true);
     }
 

@@ -289,6 +289,42 @@ public abstract class StoreContract(ITestDatabases databases)
     }
 
     [Fact]
+    public void An_import_that_fails_midway_leaves_whole_declarations_and_a_cube_equal_to_them()
+    {
+        var db = Databases.Create();
+        var (csv, mapping) = SampleFiles.Write(Repo.TempFolder(), SampleFiles.GoodRows);
+        var batches = 0;
+        // Batches of D1, D2 and D3; the failure comes after the second batch is written.
+        var importer = new DeclarationImporter(db, Clock) { BatchItems = 2 };
+        var failure = Assert.Throws<IOException>(() => importer.Import(csv, ColumnMapping.Load(mapping), strict: false,
+            progress: (_, _) =>
+            {
+                if (++batches == 2)
+                    throw new IOException("disk gone");
+            }));
+        Assert.Equal("disk gone", failure.Message);
+        // SQLite commits each batch; PostgreSQL imports in one transaction, so nothing of the failed import stays.
+        Assert.Equal(db.IsSqlite ? 2 : 0, Count(db, "SELECT count(*) FROM declaration"));
+        Assert.Equal(0, Count(db, "SELECT count(*) FROM declaration d WHERE d.item_count <> (SELECT count(*) FROM declaration_item i WHERE i.declaration_id = d.declaration_id)"));
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+        // Importing the file again stores what is missing.
+        Assert.Equal(db.IsSqlite ? 1 : 3, new DeclarationImporter(db, Clock).Import(csv, ColumnMapping.Load(mapping), strict: false).Imported);
+        Assert.Equal(3, Count(db, "SELECT count(*) FROM declaration"));
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+    }
+
+    [Fact]
+    public void An_import_whose_cube_sums_are_written_in_several_parts_gives_the_cube_of_its_items()
+    {
+        var db = Databases.Create();
+        var (csv, mapping) = SampleFiles.Write(Repo.TempFolder(), SampleFiles.GoodRows);
+        var report = new DeclarationImporter(db, Clock) { BatchItems = 2, CubeFlushCells = 1 }.Import(csv, ColumnMapping.Load(mapping), strict: false);
+        Assert.Equal(3, report.Imported);
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+        Assert.Equal(5, Query(db, "item_count", "", "2022-01", "2023-12"));
+    }
+
+    [Fact]
     public void Export_lists_released_items_with_the_contract_columns()
     {
         var db = Databases.Create();
