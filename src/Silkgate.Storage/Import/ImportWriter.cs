@@ -54,7 +54,8 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     {
         if (_tx is not null)
         {
-            FlushCube();
+            CubeMaintainer.Apply(conn, _tx, _cube, lastBeforeCommit: true);
+            _cube.Clear();
             _tx.Commit();
             _tx.Dispose();
             _tx = null;

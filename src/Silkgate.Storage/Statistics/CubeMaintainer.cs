@@ -144,21 +144,59 @@ public static class CubeMaintainer
     /// of each table (on PostgreSQL, for a bulk batch, from one staging COPY of all three); cells left without
     /// items are deleted.
     /// </summary>
-    public static void Apply(DbConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
+    /// <remarks>
+    /// <paramref name="lastBeforeCommit"/>: the transaction commits right after (an import's final cube write); on
+    /// PostgreSQL the cells of months the cube has nothing for yet are then copied in directly (<see cref="InsertNewMonths"/>).
+    /// </remarks>
+    public static void Apply(DbConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes, bool lastBeforeCommit = false)
     {
         if (changes.Count == 0)
             return;
-        if (conn is NpgsqlConnection pg && changes.Count > StageAbove)
+        var rest = lastBeforeCommit && conn is NpgsqlConnection fresh && changes.Count > StageAbove ? InsertNewMonths(fresh, tx, changes) : changes;
+        if (conn is NpgsqlConnection pg && rest.Count > StageAbove)
         {
-            ApplyStaged(pg, tx, changes);
+            ApplyStaged(pg, tx, rest);
         }
-        else
+        else if (rest.Count > 0)
         {
             foreach (var table in CubeTable.All)
-                Upsert(conn, tx, table, table == CubeTable.Cube ? changes : RollUp(changes, table));
+                Upsert(conn, tx, table, table == CubeTable.Cube ? rest : RollUp(rest, table));
         }
         // After the roll-up's rows: from here on this transaction holds them (see RollupPacks).
         RollupPacks.Invalidate(conn, tx, changes.Keys.Select(c => c.ReleaseMonth));
+    }
+
+    /// <summary>
+    /// PostgreSQL, the last cube write before a commit: the cells of months the cube has no cell for (a month's first
+    /// import; every month of a first load) go by binary COPY straight into the three tables, in key order. There is
+    /// nothing to add them to, so neither the staging table nor the upsert's conflict check is needed: half the
+    /// rows written and no index probe per cell. So that no cell can appear in those months between the look and the
+    /// COPY, the three tables are locked against other writers (SHARE ROW EXCLUSIVE; readers go on) until the commit
+    /// that follows. Returns the changes left for the upsert: cells of months already in the cube, and any that take
+    /// items away.
+    /// </summary>
+    private static Dictionary<CubeCell, CubeMeasures> InsertNewMonths(NpgsqlConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
+    {
+        Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", CubeTable.All.Select(t => t.Name))} IN SHARE ROW EXCLUSIVE MODE");
+        var months = changes.Keys.Select(c => c.ReleaseMonth).Distinct().ToArray();
+        // The roll-up has a row for every month the cube has a cell in (the three tables agree).
+        var stored = Sql.Query(conn, tx, $"SELECT DISTINCT release_month FROM {CubeTable.Rollup.Name} WHERE release_month = ANY(@p0)", r => r.GetInt32(0), months).ToHashSet();
+        var newMonths = new Dictionary<CubeCell, CubeMeasures>();
+        var rest = new Dictionary<CubeCell, CubeMeasures>();
+        foreach (var (cell, m) in changes)
+        {
+            if (stored.Contains(cell.ReleaseMonth) || m.Items <= 0)
+                rest.Add(cell, m);
+            else
+                newMonths.Add(cell, m);
+        }
+        if (newMonths.Count > 0)
+        {
+            // A roll-up cell may also get changes from the rest (a cell taking items away in a new month): the upsert that follows adds them.
+            foreach (var table in CubeTable.All)
+                Insert(conn, tx, table, table == CubeTable.Cube ? newMonths : RollUp(newMonths, table));
+        }
+        return rest;
     }
 
     /// <summary>

@@ -329,6 +329,34 @@ public abstract class StatsCubeContract(ITestDatabases databases)
     }
 
     [Fact]
+    public void An_import_into_months_the_cube_has_and_months_it_has_not_gives_the_cube_of_its_items()
+    {
+        var db = NewDatabase();
+        var rng = new Random(15);
+        Write(db, Enumerable.Range(0, 40).Select(n => RandomDeclaration(rng, "S" + n.ToString(CultureInfo.InvariantCulture))).ToList());
+        new StatsQueryRunner(db).Preload(new YearMonth(2023, 1), new YearMonth(2023, 7));
+        // Months 2023-01..07 have cells; the same declarations a year later fall in months the cube has nothing for.
+        var stored = Enumerable.Range(0, 300).Select(n => RandomDeclaration(rng, "T" + n.ToString(CultureInfo.InvariantCulture))).ToList();
+        var later = stored.Select(d => d with { ExternalId = "U" + d.ExternalId, ReleaseDate = d.ReleaseDate!.Value.AddYears(1) }).ToList();
+        var cells = new Dictionary<CubeCell, CubeMeasures>();
+        foreach (var d in later)
+            CubeMaintainer.Add(cells, d);
+        Assert.True(cells.Count > 200, $"{cells.Count} cells: the new months must take the COPY path on PostgreSQL");
+        using (var conn = db.OpenConnection())
+        using (var import = new ImportWriter(new DeclarationWriter(TimeProvider.System), conn))
+        {
+            import.Write(stored[..150]);
+            import.Write([.. later, .. stored[150..]]);
+            Assert.Equal(600, import.Complete());
+        }
+        Assert.Equal(0, CellsDiffering(db));
+        Assert.Equal(0, PacksDiffering(db));
+        var (cube, items) = Both(db, "item_count", "", "2024-01", "2024-12");
+        Assert.Equal(items, cube);
+        Assert.Equal(later.Sum(d => d.Items.Count), cube);
+    }
+
+    [Fact]
     public void A_read_writes_no_pack_and_does_not_wait_while_a_writer_holds_the_roll_up()
     {
         var db = NewDatabase();
