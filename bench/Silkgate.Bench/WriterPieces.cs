@@ -69,7 +69,7 @@ internal static class WriterPieces
         if (tx is not null)
         {
             cube.Start();
-            CubeMaintainer.Apply(conn, tx, changes);
+            CubeMaintainer.Apply(conn, tx, changes, lastBeforeCommit: true);
             cube.Stop();
             commit.Start();
             tx.Commit();
