@@ -260,6 +260,18 @@ static class Variants
                 double sr = Sd(r), sb = Sd(bz);
                 return [.. Enumerable.Range(x.Length, vx.Length).Select(i => w * r[i] / sr + (1 - w) * bz[i] / sb)];
             }
+            case "rblend":
+            {
+                // w · rank of the forest + (1 − w) · rank of the other model (base=binary: log-loss lr 0.03, or
+                // base=rank: the kept LambdaRank model), ranks taken within the scored rows, per draw
+                var w = double.Parse(Arg(variant, "w", "0.5"), CultureInfo.InvariantCulture);
+                var other = Arg(variant, "base", "binary") == "rank" ? "rank,group=chunk:500,trunc=0.3,lr=0.1" : "binary,lr=0.03";
+                var f = Fit("forest", x, y, seed, drawSeed, vx);
+                var o = Fit(other, x, y, seed, drawSeed, vx);
+                double[] Ranks(double[] a) { var r = new double[a.Length]; var idx = Enumerable.Range(0, a.Length).OrderBy(i => a[i]).ThenBy(i => i).ToArray(); for (var k = 0; k < idx.Length; k++) r[idx[k]] = (double)k / a.Length; return r; }
+                var rf = Ranks(f); var ro = Ranks(o);
+                return [.. Enumerable.Range(0, vx.Length).Select(i => w * rf[i] + (1 - w) * ro[i])];
+            }
             default: throw new ArgumentException($"unknown variant {kind}");
         }
     }

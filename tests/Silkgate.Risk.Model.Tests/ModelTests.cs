@@ -282,6 +282,27 @@ public class ModelTests
     }
 
     [Fact]
+    public void AFileWithoutAnObjectiveForNewPairsSaysLogLoss()
+    {
+        // Files from before the ranking objective name none: their model for new pairs was trained on log-loss.
+        var path = Path.Combine(Sample.Scratch(), "before-ranking.zip");
+        File.Copy(Sample.ModelFile, path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("meta.json")!;
+            System.Text.Json.Nodes.JsonNode meta;
+            using (var s = entry.Open())
+                meta = System.Text.Json.Nodes.JsonNode.Parse(s)!;
+            meta["parameters"]!.AsObject().Remove("novel_objective");
+            entry.Delete();
+            using var w = new StreamWriter(zip.CreateEntry("meta.json").Open());
+            w.Write(meta.ToJsonString());
+        }
+        Assert.Equal(NovelObjectives.LogLoss, RiskModel.Load(path).Info.Parameters.NovelObjective);
+        Assert.Equal(NovelObjectives.LambdaRank, RiskModel.Load(Sample.ModelFile).Info.Parameters.NovelObjective);
+    }
+
+    [Fact]
     public void AnUnknownObjectiveForNewPairsIsRefused()
     {
         var e = Assert.Throws<SilkgateException>(() => RiskTrainer.Train(Sample.Train, null, Sample.Fast with { NovelObjective = "hinge" }));
