@@ -1,1 +1,2 @@
 [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Silkgate.Risk.Model.Tests")]
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Silkgate.Risk.Experiments")]

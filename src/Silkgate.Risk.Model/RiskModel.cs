@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Silkgate.Common;
 
@@ -248,9 +249,13 @@ public sealed class RiskModel
         {
             using var zip = ZipFile.OpenRead(path);
             var metaEntry = zip.GetEntry("meta.json") ?? throw Bad(path, "it has no meta.json");
-            RiskModelInfo info;
-            using (var s = metaEntry.Open())
-                info = JsonSerializer.Deserialize<RiskModelInfo>(s, Json) ?? throw Bad(path, "meta.json is empty");
+            string metaText;
+            using (var s = new StreamReader(metaEntry.Open()))
+                metaText = s.ReadToEnd();
+            var info = JsonSerializer.Deserialize<RiskModelInfo>(metaText, Json) ?? throw Bad(path, "meta.json is empty");
+            // Files written before the ranking objective existed trained their model for new pairs on log-loss.
+            if (JsonNode.Parse(metaText)?["parameters"] is JsonObject parameters && !parameters.ContainsKey("novel_objective"))
+                info = info with { Parameters = info.Parameters with { NovelObjective = NovelObjectives.LogLoss } };
             if (info.Format != FormatName)
                 throw Bad(path, $"its format is '{info.Format}'");
             if (info.FormatVersion != FormatVersion)

@@ -34,7 +34,21 @@ public sealed record RiskTrainingOptions
 
     [JsonPropertyName("novel_leaves")] public int NovelLeaves { get; init; } = 8;
 
-    [JsonPropertyName("novel_learning_rate")] public double NovelLearningRate { get; init; } = 0.03;
+    [JsonPropertyName("novel_learning_rate")] public double NovelLearningRate { get; init; } = 0.1;
+
+    /// <summary>
+    /// What the model for new pairs optimises: <c>lambdarank</c> (FastTree ranking, LambdaRank on NDCG at the top of
+    /// random queries of <see cref="NovelQueryRows"/> training rows; Platt calibration fitted afterwards on its
+    /// training rows) or <c>logloss</c> (FastTree binary, the model before the third round, which used learning rate
+    /// 0.03).
+    /// </summary>
+    [JsonPropertyName("novel_objective")] public string NovelObjective { get; init; } = NovelObjectives.LambdaRank;
+
+    /// <summary>Rows per query of the ranking objective (a seeded random split of each draw's training rows).</summary>
+    [JsonPropertyName("novel_query_rows")] public int NovelQueryRows { get; init; } = 500;
+
+    /// <summary>NDCG truncation of the ranking objective, as a share of a query's rows.</summary>
+    [JsonPropertyName("novel_ndcg_share")] public double NovelNdcgShare { get; init; } = 0.3;
 
     [JsonPropertyName("novel_min_leaf_rows")] public int NovelMinLeafRows { get; init; } = 50;
 
@@ -52,6 +66,14 @@ public sealed record RiskTrainingOptions
     [JsonPropertyName("novel_bags")] public int NovelBags { get; init; }
 
     [JsonPropertyName("threads")] public int Threads { get; init; } = 2;
+}
+
+/// <summary>Objectives of the model for new pairs (<see cref="RiskTrainingOptions.NovelObjective"/>).</summary>
+public static class NovelObjectives
+{
+    public const string LambdaRank = "lambdarank";
+
+    public const string LogLoss = "logloss";
 }
 
 /// <summary>Trains a <see cref="RiskModel"/>: features fitted on the training rows, ML.NET FastTree for fraud and for critical fraud.</summary>
@@ -107,7 +129,12 @@ public static class RiskTrainer
             }
             if (novelRows.Select(i => fraudLabels[i]).Distinct().Count() < 2)
                 throw new SilkgateException(RiskErrors.CannotTrain, "the training rows whose pair is unique have a single Fraud class: a model for new pairs needs both");
-            members.Add(Fit([.. novelRows.Select(i => draw[i])], [.. novelRows.Select(i => fraudLabels[i])], novelOptions, options.NovelTrees, options.Seed + 2 + b, out var saved));
+            float[][] nx = [.. novelRows.Select(i => draw[i])];
+            bool[] ny = [.. novelRows.Select(i => fraudLabels[i])];
+            byte[] saved;
+            members.Add(options.NovelObjective == NovelObjectives.LambdaRank
+                ? FitRanking(nx, ny, novelOptions, options.NovelTrees, options.Seed + 2 + b, options.Seed + 1000 * b + 11, out saved)
+                : Fit(nx, ny, novelOptions, options.NovelTrees, options.Seed + 2 + b, out saved));
             if (b == 0)
                 fraudNovelMl = saved;
             log?.Invoke($"fraud model for new pairs, draw {b + 1}/{options.NovelBags + options.NovelDistinctBags}{(distinct ? " (distinct pairs)" : "")}: {options.NovelTrees} trees on {novelRows.Length} rows ({clock.Elapsed.TotalSeconds:0.0} s)");
@@ -119,7 +146,9 @@ public static class RiskTrainer
         {
             Format = RiskModel.FormatName,
             FormatVersion = RiskModel.FormatVersion,
-            Trainer = "ML.NET FastTree (binary, Platt-calibrated): fraud for seen pairs, fraud for new pairs, critical fraud; out-of-fold target encodings",
+            Trainer = options.NovelObjective == NovelObjectives.LambdaRank
+                ? "ML.NET FastTree: fraud for seen pairs and critical fraud (binary, Platt-calibrated), fraud for new pairs (LambdaRank on random queries, Platt calibration fitted on its training rows); out-of-fold target encodings"
+                : "ML.NET FastTree (binary, Platt-calibrated): fraud for seen pairs, fraud for new pairs, critical fraud; out-of-fold target encodings",
             SilkgateVersion = typeof(RiskTrainer).Assembly.GetName().Version?.ToString() ?? "",
             TrainedAtUtc = DateTimeOffset.UtcNow,
             Seed = options.Seed,
@@ -142,6 +171,10 @@ public static class RiskTrainer
 
     private static void Check(IReadOnlyList<RiskDeclaration> train, RiskTrainingOptions options)
     {
+        if (options.NovelObjective is not (NovelObjectives.LambdaRank or NovelObjectives.LogLoss))
+            throw new SilkgateException(RiskErrors.BadOption, $"the objective of the model for new pairs must be {NovelObjectives.LambdaRank} or {NovelObjectives.LogLoss}");
+        if (options.NovelQueryRows < 2 || options.NovelNdcgShare is <= 0 or > 1)
+            throw new SilkgateException(RiskErrors.BadOption, "queries of the ranking objective need at least 2 rows and an NDCG share in (0, 1]");
         if (options.Folds < 2 || options.Trees < 1 || options.CriticalTrees < 1 || options.NovelTrees < 1 || options.NovelBags < 0 || options.NovelDistinctBags < 0 || options.NovelBags + options.NovelDistinctBags < 1 || options.Leaves < 2 || options.NovelLeaves < 2)
             throw new SilkgateException(RiskErrors.BadOption, "training needs at least 2 folds, 1 tree and 2 leaves");
         if (train.Count < options.Folds * 10)
@@ -169,6 +202,75 @@ public static class RiskTrainer
         public float[] Features { get; set; } = [];
 
         public bool Label { get; set; }
+    }
+
+    private sealed class RankedExample
+    {
+        public float[] Features { get; set; } = [];
+
+        public float Relevance { get; set; }
+
+        public uint Query { get; set; }
+    }
+
+    private sealed class ScoredExample
+    {
+        public float Score { get; set; }
+
+        public bool Label { get; set; }
+    }
+
+    /// <summary>
+    /// The model for new pairs as a ranker: LambdaRank on queries of <see cref="RiskTrainingOptions.NovelQueryRows"/>
+    /// rows drawn at random (seeded by <paramref name="querySeed"/>), NDCG truncated at
+    /// <see cref="RiskTrainingOptions.NovelNdcgShare"/> of a query, so that the trees spend themselves on the top of
+    /// the ranking, which is what inspection reads. The ranker's scores are then mapped to probabilities by a Platt
+    /// calibration fitted on its training rows (increasing in the raw score: it never reorders).
+    /// </summary>
+    private static TreeEnsemble FitRanking(float[][] x, bool[] y, RiskTrainingOptions o, int trees, int seed, int querySeed, out byte[] saved)
+    {
+        var ml = new MLContext(seed);
+        var n = x.Length;
+        var order = Enumerable.Range(0, n).ToArray();
+        new Random(querySeed).Shuffle(order);
+        var query = new int[n];
+        for (var i = 0; i < n; i++)
+            query[order[i]] = i / o.NovelQueryRows;
+        var queries = (n + o.NovelQueryRows - 1) / o.NovelQueryRows;
+        var schema = SchemaDefinition.Create(typeof(RankedExample));
+        schema[nameof(RankedExample.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSpace.Count);
+        schema[nameof(RankedExample.Query)].ColumnType = new KeyDataViewType(typeof(uint), queries);
+        // A query's rows must be contiguous.
+        var data = ml.Data.LoadFromEnumerable(
+            Enumerable.Range(0, n).OrderBy(i => query[i]).ThenBy(i => i)
+                .Select(i => new RankedExample { Features = x[i], Relevance = y[i] ? 1 : 0, Query = (uint)query[i] + 1 }),
+            schema);
+        var trainer = ml.Ranking.Trainers.FastTree(new FastTreeRankingTrainer.Options
+        {
+            LabelColumnName = nameof(RankedExample.Relevance),
+            RowGroupColumnName = nameof(RankedExample.Query),
+            NumberOfTrees = trees,
+            NumberOfLeaves = o.Leaves,
+            LearningRate = o.LearningRate,
+            MinimumExampleCountPerLeaf = o.MinLeafRows,
+            FeatureFraction = o.FeatureFraction,
+            NumberOfThreads = o.Threads,
+            Seed = seed,
+            FeatureFirstUsePenalty = 0,
+            NdcgTruncationLevel = (int)Math.Ceiling(o.NovelNdcgShare * Math.Min(o.NovelQueryRows, n)),
+        });
+        var fitted = trainer.Fit(data);
+        using (var stream = new MemoryStream())
+        {
+            ml.Model.Save(fitted, data.Schema, stream);
+            saved = stream.ToArray();
+        }
+        var raw = TreeEnsemble.From(fitted.Model.TrainedTreeEnsemble, 0, 0, x);
+        var scored = ml.Data.LoadFromEnumerable(x.Select((f, i) => new ScoredExample { Score = (float)raw.Raw(f), Label = y[i] }));
+        var platt = ((ISingleFeaturePredictionTransformer<PlattCalibrator>)ml.BinaryClassification.Calibrators.Platt(nameof(ScoredExample.Label), nameof(ScoredExample.Score)).Fit(scored)).Model;
+        if (!(platt.Slope < 0))
+            throw new SilkgateException(RiskErrors.CannotTrain, "the ranking of new pairs does not rise with fraud in its own training rows: it cannot be calibrated");
+        return TreeEnsemble.From(fitted.Model.TrainedTreeEnsemble, platt.Slope, platt.Offset, x);
     }
 
     private static TreeEnsemble Fit(float[][] x, bool[] y, RiskTrainingOptions o, int trees, int seed, out byte[] saved)

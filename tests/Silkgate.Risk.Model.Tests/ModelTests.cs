@@ -263,6 +263,53 @@ public class ModelTests
         var e = Assert.Throws<SilkgateException>(() => RiskTrainer.Train(rows, null, Sample.Fast));
         Assert.Equal("SG-RISK-007", e.Code);
     }
+
+    [Fact]
+    public void TheLogLossObjectiveStillTrainsTheEarlierModelForNewPairs()
+    {
+        // The default model for new pairs is a LambdaRank ranker with a Platt calibration fitted afterwards; the
+        // binary log-loss model stays available, and both rise with their raw score.
+        var logLoss = RiskTrainer.Train(Sample.Train, null, Sample.Fast with { NovelObjective = NovelObjectives.LogLoss });
+        Assert.Equal(NovelObjectives.LambdaRank, Sample.Model.Info.Parameters.NovelObjective);
+        Assert.Equal(NovelObjectives.LogLoss, logLoss.Info.Parameters.NovelObjective);
+        Assert.True(logLoss.FraudNovelTrees.Slope < 0);
+        Assert.True(Sample.Model.FraudNovelTrees.Slope < 0);
+        var novel = Sample.Valid.Where(r => Sample.Model.Score(r).NovelPair).ToList();
+        Assert.NotEqual(Sample.Model.Score(novel).Select(s => s.Fraud), logLoss.Score(novel).Select(s => s.Fraud));
+        // Rows whose pair was seen are scored by the same seen-pair model either way.
+        var seen = Sample.Valid.Where(r => !Sample.Model.Score(r).NovelPair).Take(100).ToList();
+        Assert.Equal(Sample.Model.Score(seen).Select(s => s.Fraud), logLoss.Score(seen).Select(s => s.Fraud));
+    }
+
+    [Fact]
+    public void AFileWithoutAnObjectiveForNewPairsSaysLogLoss()
+    {
+        // Files from before the ranking objective name none: their model for new pairs was trained on log-loss.
+        var path = Path.Combine(Sample.Scratch(), "before-ranking.zip");
+        File.Copy(Sample.ModelFile, path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("meta.json")!;
+            System.Text.Json.Nodes.JsonNode meta;
+            using (var s = entry.Open())
+                meta = System.Text.Json.Nodes.JsonNode.Parse(s)!;
+            meta["parameters"]!.AsObject().Remove("novel_objective");
+            entry.Delete();
+            using var w = new StreamWriter(zip.CreateEntry("meta.json").Open());
+            w.Write(meta.ToJsonString());
+        }
+        Assert.Equal(NovelObjectives.LogLoss, RiskModel.Load(path).Info.Parameters.NovelObjective);
+        Assert.Equal(NovelObjectives.LambdaRank, RiskModel.Load(Sample.ModelFile).Info.Parameters.NovelObjective);
+    }
+
+    [Fact]
+    public void AnUnknownObjectiveForNewPairsIsRefused()
+    {
+        var e = Assert.Throws<SilkgateException>(() => RiskTrainer.Train(Sample.Train, null, Sample.Fast with { NovelObjective = "hinge" }));
+        Assert.Equal("SG-RISK-010", e.Code);
+        e = Assert.Throws<SilkgateException>(() => RiskTrainer.Train(Sample.Train, null, Sample.Fast with { NovelQueryRows = 1 }));
+        Assert.Equal("SG-RISK-010", e.Code);
+    }
 }
 
 /// <summary>Reaches the model's fraud ensemble for seen pairs (internal) for the contribution test.</summary>

@@ -44,9 +44,17 @@ public static class RiskCommands
             Description = $"Further draws of the model for new pairs trained on one row per distinct pair, folds grouped by pair (default {defaults.NovelDistinctBags}).",
             DefaultValueFactory = _ => defaults.NovelDistinctBags,
         };
+        var novelObjective = new Option<string>("--novel-objective")
+        {
+            Description = $"What the model for new pairs optimises: {NovelObjectives.LambdaRank} (the top of random queries) or {NovelObjectives.LogLoss} (binary; the earlier model, with --novel-learning-rate 0.03) (default {defaults.NovelObjective}).",
+            DefaultValueFactory = _ => defaults.NovelObjective,
+        };
+        novelObjective.AcceptOnlyFromAmong(NovelObjectives.LambdaRank, NovelObjectives.LogLoss);
+        var novelQueryRows = new Option<int>("--novel-query-rows") { Description = $"Rows per query of the ranking objective (default {defaults.NovelQueryRows}).", DefaultValueFactory = _ => defaults.NovelQueryRows };
         var cmd = new Command("train", "Train the fraud models (seen pairs, new pairs) and the critical fraud model (ML.NET FastTree) and write the model file.")
         {
             train, valid, output, seed, trees, leaves, rate, novelTrees, novelLeaves, novelRate, novelMinLeaf, novelBags, novelFraction, novelDistinct,
+            novelObjective, novelQueryRows,
         };
         cmd.SetAction(parse =>
         {
@@ -63,6 +71,8 @@ public static class RiskCommands
                 NovelBags = parse.GetValue(novelBags),
                 NovelFeatureFraction = parse.GetValue(novelFraction),
                 NovelDistinctBags = parse.GetValue(novelDistinct),
+                NovelObjective = parse.GetValue(novelObjective)!,
+                NovelQueryRows = parse.GetValue(novelQueryRows),
             };
             if (options.LearningRate is <= 0 or > 1 || options.NovelLearningRate is <= 0 or > 1)
                 throw new SilkgateException(RiskErrors.BadOption, "--learning-rate and --novel-learning-rate must be in (0, 1]");
