@@ -16,14 +16,16 @@ namespace Silkgate.Storage.Import;
 /// written once, before the commit (or whenever they pass <see cref="CubeFlushCells"/> cells). With a transaction
 /// per batch, a cube cell that many batches touch (a file spanning years touches most months in every batch) was
 /// upserted once per batch, and the cube's upserts were half of PostgreSQL's import time. Readers see the import at
-/// its commit, with the cube that matches it; a failure anywhere stores nothing. Other writers are not held up:
-/// PostgreSQL locks rows, and the import locks its cube cells only from the write of the sums to the commit, in key
-/// order like every other writer.</item>
+/// its commit, with the cube that matches it; a failure anywhere stores nothing. Other writers are held up only at
+/// the end: PostgreSQL locks rows, and the last write of the sums locks the three statistics tables against other
+/// writers until the commit that follows it (<see cref="CubeMaintainer.Apply"/>). On an import of more than
+/// <see cref="CubeFlushCells"/> cells an earlier write of sums locks its cells, in key order like every other writer,
+/// until the commit: a release into one of them waits for the import.</item>
 /// </list>
 /// </summary>
 public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : IDisposable
 {
-    /// <summary>About 150 bytes of memory per summed cell.</summary>
+    /// <summary>A summed cell takes one dictionary entry (about 100 bytes) and its key's strings: a few hundred MB at this count.</summary>
     public const int DefaultCubeFlushCells = 2_000_000;
 
     private readonly Dictionary<CubeCell, CubeMeasures> _cube = [];
