@@ -25,7 +25,7 @@ namespace Silkgate.Storage.Import;
 /// </summary>
 public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : IDisposable
 {
-    /// <summary>A summed cell takes one dictionary entry (about 100 bytes) and its key's strings: a few hundred MB at this count.</summary>
+    /// <summary>About 350 bytes a summed cell with the sorting at the end (measured at 1 M items, docs/performance.md): roughly 0.7 GB at this count.</summary>
     public const int DefaultCubeFlushCells = 2_000_000;
 
     private readonly Dictionary<CubeCell, CubeMeasures> _cube = [];

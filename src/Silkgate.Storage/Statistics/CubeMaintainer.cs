@@ -86,11 +86,15 @@ public static class CubeMaintainer
                     firstByPartner[item.PartnerCountry] = item.ItemNo;
             }
         }
+        // Interned, as the cells read from the store are: a PostgreSQL import keeps up to millions of summed cells in
+        // memory (ImportWriter), each otherwise holding its own copies of a few hundred distinct codes.
+        var port = string.Intern(d.Port);
+        var mode = string.Intern(d.TradeMode);
         for (var k = 0; k < items.Count; k++)
         {
             var item = items[k];
             var firstOfPartner = firstByPartner?[item.PartnerCountry] == item.ItemNo || (firstByPartner is null && FirstOfPartner(items, k));
-            var cell = new CubeCell(month, flow, item.PartnerCountry, d.Port, d.TradeMode, d.InZone, d.Ecommerce, CubeCell.Hs4Of(item.HsCode));
+            var cell = new CubeCell(month, flow, string.Intern(item.PartnerCountry), port, mode, d.InZone, d.Ecommerce, string.Intern(CubeCell.Hs4Of(item.HsCode)));
             var m = new CubeMeasures(Money.ToFen(item.StatisticalValueCny), Mass.ToGrams(item.NetMassKg), 1, item.ItemNo == first ? 1 : 0, firstOfPartner ? 1 : 0);
             AddTo(changes, cell, m.Times(sign));
         }
