@@ -29,7 +29,7 @@ internal static class WriterPieces
         new ReferenceStore(db).EnsureLoaded();
         using var conn = db.OpenConnection();
         var writer = new DeclarationWriter(TimeProvider.System);
-        var oneTransaction = new ImportWriter(writer, conn).OneTransaction;
+        var oneTransaction = ImportWriter.OneTransactionOn(conn);
         ImportBench.Quiesce(db);
         Stopwatch check = new(), headers = new(), rows = new(), cube = new(), commit = new();
         var changes = new Dictionary<CubeCell, CubeMeasures>();

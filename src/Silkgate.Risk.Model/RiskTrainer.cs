@@ -245,26 +245,14 @@ public static class RiskTrainer
             Enumerable.Range(0, n).OrderBy(i => query[i]).ThenBy(i => i)
                 .Select(i => new RankedExample { Features = x[i], Relevance = y[i] ? 1 : 0, Query = (uint)query[i] + 1 }),
             schema);
-        var trainer = ml.Ranking.Trainers.FastTree(new FastTreeRankingTrainer.Options
+        var trainer = ml.Ranking.Trainers.FastTree(Trees(new FastTreeRankingTrainer.Options
         {
             LabelColumnName = nameof(RankedExample.Relevance),
             RowGroupColumnName = nameof(RankedExample.Query),
-            NumberOfTrees = trees,
-            NumberOfLeaves = o.Leaves,
-            LearningRate = o.LearningRate,
-            MinimumExampleCountPerLeaf = o.MinLeafRows,
-            FeatureFraction = o.FeatureFraction,
-            NumberOfThreads = o.Threads,
-            Seed = seed,
-            FeatureFirstUsePenalty = 0,
             NdcgTruncationLevel = (int)Math.Ceiling(o.NovelNdcgShare * Math.Min(o.NovelQueryRows, n)),
-        });
+        }, o, trees, seed));
         var fitted = trainer.Fit(data);
-        using (var stream = new MemoryStream())
-        {
-            ml.Model.Save(fitted, data.Schema, stream);
-            saved = stream.ToArray();
-        }
+        saved = Saved(ml, fitted, data.Schema);
         var raw = TreeEnsemble.From(fitted.Model.TrainedTreeEnsemble, 0, 0, x);
         var scored = ml.Data.LoadFromEnumerable(x.Select((f, i) => new ScoredExample { Score = (float)raw.Raw(f), Label = y[i] }));
         var platt = ((ISingleFeaturePredictionTransformer<PlattCalibrator>)ml.BinaryClassification.Calibrators.Platt(nameof(ScoredExample.Label), nameof(ScoredExample.Score)).Fit(scored)).Model;
@@ -279,24 +267,33 @@ public static class RiskTrainer
         var schema = SchemaDefinition.Create(typeof(Example));
         schema[nameof(Example.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, FeatureSpace.Count);
         var data = ml.Data.LoadFromEnumerable(x.Select((f, i) => new Example { Features = f, Label = y[i] }), schema);
-        var trainer = ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
-        {
-            NumberOfTrees = trees,
-            NumberOfLeaves = o.Leaves,
-            LearningRate = o.LearningRate,
-            MinimumExampleCountPerLeaf = o.MinLeafRows,
-            FeatureFraction = o.FeatureFraction,
-            NumberOfThreads = o.Threads,
-            Seed = seed,
-            FeatureFirstUsePenalty = 0,
-        });
+        var trainer = ml.BinaryClassification.Trainers.FastTree(Trees(new FastTreeBinaryTrainer.Options(), o, trees, seed));
         var fitted = trainer.Fit(data);
-        using (var stream = new MemoryStream())
-        {
-            ml.Model.Save(fitted, data.Schema, stream);
-            saved = stream.ToArray();
-        }
+        saved = Saved(ml, fitted, data.Schema);
         var calibrated = (CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator>)fitted.Model;
         return TreeEnsemble.From(calibrated.SubModel.TrainedTreeEnsemble, calibrated.Calibrator.Slope, calibrated.Calibrator.Offset, x);
+    }
+
+    /// <summary>The tree settings both objectives share, set on a trainer's options.</summary>
+    private static T Trees<T>(T options, RiskTrainingOptions o, int trees, int seed)
+        where T : BoostedTreeOptions
+    {
+        options.NumberOfTrees = trees;
+        options.NumberOfLeaves = o.Leaves;
+        options.LearningRate = o.LearningRate;
+        options.MinimumExampleCountPerLeaf = o.MinLeafRows;
+        options.FeatureFraction = o.FeatureFraction;
+        options.NumberOfThreads = o.Threads;
+        options.Seed = seed;
+        options.FeatureFirstUsePenalty = 0;
+        return options;
+    }
+
+    /// <summary>ML.NET's own saved model, kept in the model file for audit.</summary>
+    private static byte[] Saved(MLContext ml, ITransformer fitted, DataViewSchema schema)
+    {
+        using var stream = new MemoryStream();
+        ml.Model.Save(fitted, schema, stream);
+        return stream.ToArray();
     }
 }

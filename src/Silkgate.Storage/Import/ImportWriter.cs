@@ -35,7 +35,10 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     /// <summary>PostgreSQL: the summed cube changes kept in memory before they are written (memory stays bounded on files of tens of millions of items).</summary>
     public int CubeFlushCells { get; init; } = DefaultCubeFlushCells;
 
-    public bool OneTransaction { get; } = conn is NpgsqlConnection;
+    public bool OneTransaction { get; } = OneTransactionOn(conn);
+
+    /// <summary>Whether an import on this connection is one transaction (PostgreSQL) or one per batch (SQLite).</summary>
+    public static bool OneTransactionOn(DbConnection conn) => conn is NpgsqlConnection;
 
     /// <summary>Writes one batch: committed at once on SQLite, at <see cref="Complete"/> on PostgreSQL.</summary>
     public void Write(IReadOnlyList<Declaration> batch)
@@ -48,7 +51,7 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
         _tx ??= conn.BeginTransaction();
         _imported += writer.Write(conn, _tx, batch, _cube);
         if (_cube.Count > CubeFlushCells)
-            FlushCube();
+            FlushCube(lastBeforeCommit: false);
     }
 
     /// <summary>Writes what is pending and commits; returns how many declarations were new.</summary>
@@ -56,8 +59,7 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     {
         if (_tx is not null)
         {
-            CubeMaintainer.Apply(conn, _tx, _cube, lastBeforeCommit: true);
-            _cube.Clear();
+            FlushCube(lastBeforeCommit: true);
             _tx.Commit();
             _tx.Dispose();
             _tx = null;
@@ -65,9 +67,9 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
         return _imported;
     }
 
-    private void FlushCube()
+    private void FlushCube(bool lastBeforeCommit)
     {
-        CubeMaintainer.Apply(conn, _tx!, _cube);
+        CubeMaintainer.Apply(conn, _tx!, _cube, lastBeforeCommit);
         _cube.Clear();
     }
 

@@ -240,11 +240,7 @@ public static class CubeMaintainer
                     w.Write(c.InZone, NpgsqlTypes.NpgsqlDbType.Boolean);
                     w.Write(c.Ecommerce, NpgsqlTypes.NpgsqlDbType.Boolean);
                     w.Write(c.Hs4, NpgsqlTypes.NpgsqlDbType.Varchar);
-                    w.Write(m.ValueFen, NpgsqlTypes.NpgsqlDbType.Bigint);
-                    w.Write(m.MassG, NpgsqlTypes.NpgsqlDbType.Bigint);
-                    w.Write(m.Items, NpgsqlTypes.NpgsqlDbType.Bigint);
-                    w.Write(m.Declarations, NpgsqlTypes.NpgsqlDbType.Bigint);
-                    w.Write(m.PartnerDeclarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+                    WriteMeasures(w, m);
                 }
             }
             w.Complete();
@@ -377,13 +373,19 @@ public static class CubeMaintainer
                         break;
                 }
             }
-            w.Write(m.ValueFen, NpgsqlTypes.NpgsqlDbType.Bigint);
-            w.Write(m.MassG, NpgsqlTypes.NpgsqlDbType.Bigint);
-            w.Write(m.Items, NpgsqlTypes.NpgsqlDbType.Bigint);
-            w.Write(m.Declarations, NpgsqlTypes.NpgsqlDbType.Bigint);
-            w.Write(m.PartnerDeclarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+            WriteMeasures(w, m);
         }
         w.Complete();
+    }
+
+    /// <summary>A cell's measures in a binary COPY row, in the order of <see cref="MeasureColumns"/>.</summary>
+    private static void WriteMeasures(NpgsqlBinaryImporter w, CubeMeasures m)
+    {
+        w.Write(m.ValueFen, NpgsqlTypes.NpgsqlDbType.Bigint);
+        w.Write(m.MassG, NpgsqlTypes.NpgsqlDbType.Bigint);
+        w.Write(m.Items, NpgsqlTypes.NpgsqlDbType.Bigint);
+        w.Write(m.Declarations, NpgsqlTypes.NpgsqlDbType.Bigint);
+        w.Write(m.PartnerDeclarations, NpgsqlTypes.NpgsqlDbType.Bigint);
     }
 
     /// <summary>The order of the tables' primary keys (ordinal text, false before true), in which cells are written.</summary>
