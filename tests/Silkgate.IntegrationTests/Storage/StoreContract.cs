@@ -95,7 +95,7 @@ public abstract class StoreContract(ITestDatabases databases)
         Assert.Equal(0, db.SchemaVersion());
         db.Migrate();
         db.Migrate();
-        Assert.Equal(10, db.SchemaVersion());
+        Assert.Equal(11, db.SchemaVersion());
         Assert.Equal(0, Count(db, "SELECT count(*) FROM declaration"));
     }
 
