@@ -83,18 +83,27 @@ public sealed class DeclarationWriter(TimeProvider clock)
     /// </summary>
     public int Write(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch, Dictionary<CubeCell, CubeMeasures> cube)
     {
+        var fresh = WriteFresh(conn, tx, batch);
+        foreach (var d in fresh)
+            CubeMaintainer.Add(cube, d);
+        return fresh.Count;
+    }
+
+    /// <summary>
+    /// Stores the new declarations of the batch (header and item rows) in the caller's transaction and returns them;
+    /// their released items are still to be added to the cube (<see cref="CubeMaintainer.Add"/>) before the commit.
+    /// </summary>
+    public IReadOnlyList<Declaration> WriteFresh(DbConnection conn, DbTransaction tx, IReadOnlyList<Declaration> batch)
+    {
         if (batch.Count == 0)
-            return 0;
+            return [];
         var fresh = Fresh(conn, tx, batch);
         if (fresh.Count > 0)
         {
-            var now = Now();
-            WriteHeaders(conn, tx, fresh, now);
+            WriteHeaders(conn, tx, fresh, Now());
             WriteItems(conn, tx, fresh);
-            foreach (var d in fresh)
-                CubeMaintainer.Add(cube, d);
         }
-        return fresh.Count;
+        return fresh;
     }
 
     // The pieces of WriteBatch, in its order (public so that the benchmark's profile times the writer's own statements).

@@ -32,6 +32,12 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     private DbTransaction? _tx;
     private long _imported;
 
+    // PostgreSQL: the cube's sums are made off this thread, one batch after another, while the next batch's rows are
+    // copied (this thread mostly waits for the server then). _summing is the last batch's summing; _cells the
+    // count of summed cells it left.
+    private Task _summing = Task.CompletedTask;
+    private int _cells;
+
     /// <summary>PostgreSQL: the summed cube changes kept in memory before they are written (memory stays bounded on files of tens of millions of items).</summary>
     public int CubeFlushCells { get; init; } = DefaultCubeFlushCells;
 
@@ -49,10 +55,30 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
             return;
         }
         _tx ??= conn.BeginTransaction();
-        _imported += writer.Write(conn, _tx, batch, _cube);
-        if (_cube.Count > CubeFlushCells)
+        var fresh = writer.WriteFresh(conn, _tx, batch);
+        _imported += fresh.Count;
+        if (Volatile.Read(ref _cells) > CubeFlushCells)
             FlushCube(lastBeforeCommit: false);
+        if (fresh.Count > 0)
+        {
+            // After the previous batch's sums; a failure there passes on as itself.
+            _summing = _summing.ContinueWith(previous =>
+            {
+                previous.GetAwaiter().GetResult();
+                Sum(fresh);
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
+
+    private void Sum(IReadOnlyList<Declaration> fresh)
+    {
+        foreach (var d in fresh)
+            CubeMaintainer.Add(_cube, d);
+        Volatile.Write(ref _cells, _cube.Count);
+    }
+
+    /// <summary>Waits until every written batch is in the sums; a failure of the summing is rethrown as itself.</summary>
+    private void Summed() => _summing.GetAwaiter().GetResult();
 
     /// <summary>Writes what is pending and commits; returns how many declarations were new.</summary>
     public long Complete()
@@ -69,10 +95,23 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
 
     private void FlushCube(bool lastBeforeCommit)
     {
+        Summed();
         CubeMaintainer.Apply(conn, _tx!, _cube, lastBeforeCommit);
         _cube.Clear();
+        Volatile.Write(ref _cells, 0);
     }
 
     /// <summary>Without <see cref="Complete"/> (a failure), the open transaction is rolled back: nothing of it is stored.</summary>
-    public void Dispose() => _tx?.Dispose();
+    public void Dispose()
+    {
+        // No summing may still run once the writer is gone (its failure, if any, is not the first error).
+        try
+        {
+            _summing.Wait();
+        }
+        catch (AggregateException)
+        {
+        }
+        _tx?.Dispose();
+    }
 }

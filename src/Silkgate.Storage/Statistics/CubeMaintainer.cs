@@ -185,6 +185,12 @@ public static class CubeMaintainer
         var months = changes.Keys.Select(c => c.ReleaseMonth).Distinct().ToArray();
         // The roll-up has a row for every month the cube has a cell in (the three tables agree).
         var stored = Sql.Query(conn, tx, $"SELECT DISTINCT release_month FROM {CubeTable.Rollup.Name} WHERE release_month = ANY(@p0)", r => r.GetInt32(0), months).ToHashSet();
+        if (stored.Count == 0 && changes.Values.All(m => m.Items > 0))
+        {
+            // A first load: every cell is new (no copy of a million-cell dictionary to say so).
+            InsertNew(conn, changes);
+            return [];
+        }
         var newMonths = new Dictionary<CubeCell, CubeMeasures>();
         var rest = new Dictionary<CubeCell, CubeMeasures>();
         foreach (var (cell, m) in changes)
@@ -194,13 +200,38 @@ public static class CubeMaintainer
             else
                 newMonths.Add(cell, m);
         }
+        // A roll-up cell may also get changes from the rest (a cell taking items away in a new month): the upsert that follows adds them.
         if (newMonths.Count > 0)
-        {
-            // A roll-up cell may also get changes from the rest (a cell taking items away in a new month): the upsert that follows adds them.
-            foreach (var table in CubeTable.All)
-                Insert(conn, tx, table, table == CubeTable.Cube ? newMonths : RollUp(newMonths, table));
-        }
+            InsertNew(conn, newMonths);
         return rest;
+    }
+
+    /// <summary>
+    /// PostgreSQL: the cells of new months into the three tables by binary COPY, each in key order. The server's
+    /// inserts are the long pole (the cube's cells are about as many as the items), so the client's work runs beside
+    /// them on the other threads: the cube's cells are sorted a month at a time (keys are month-first), each month
+    /// ahead of the COPY that sends it, and the roll-up's and headings' cells are summed and sorted meanwhile.
+    /// </summary>
+    private static void InsertNew(NpgsqlConnection conn, Dictionary<CubeCell, CubeMeasures> cells)
+    {
+        var byMonth = new Dictionary<int, List<KeyValuePair<CubeCell, CubeMeasures>>>();
+        foreach (var cell in cells)
+        {
+            ref var month = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byMonth, cell.Key.ReleaseMonth, out _);
+            (month ??= []).Add(cell);
+        }
+        var months = byMonth.Keys.Order().Select(m => Task.Run(() => Sorted(byMonth[m]))).ToList();
+        CubeTable[] coarser = [CubeTable.Rollup, CubeTable.Headings];
+        var rolledUp = coarser.Select(t => Task.Run(() => Sorted([.. RollUp(cells, t)]))).ToList();
+        Copy(conn, CubeTable.Cube.Name, CubeTable.Cube, months.SelectMany(m => m.GetAwaiter().GetResult()));
+        for (var t = 0; t < coarser.Length; t++)
+            Copy(conn, coarser[t].Name, coarser[t], rolledUp[t].GetAwaiter().GetResult());
+    }
+
+    private static List<KeyValuePair<CubeCell, CubeMeasures>> Sorted(List<KeyValuePair<CubeCell, CubeMeasures>> cells)
+    {
+        cells.Sort((a, b) => CompareCells(a.Key, b.Key));
+        return cells;
     }
 
     /// <summary>
@@ -352,7 +383,7 @@ public static class CubeMaintainer
     private const int StageAbove = 200;
 
     /// <summary>Binary COPY of cells into <paramref name="target"/> (the table itself or its staging copy), each value written with its type.</summary>
-    private static void Copy(NpgsqlConnection conn, string target, CubeTable table, List<KeyValuePair<CubeCell, CubeMeasures>> cells)
+    private static void Copy(NpgsqlConnection conn, string target, CubeTable table, IEnumerable<KeyValuePair<CubeCell, CubeMeasures>> cells)
     {
         using var w = conn.BeginBinaryImport($"COPY {target} ({table.Keys}, {MeasureColumns}) FROM STDIN (FORMAT BINARY)");
         foreach (var (c, m) in cells)
