@@ -9,7 +9,7 @@ namespace Silkgate.Risk.Model;
 /// </summary>
 internal sealed class FeatureSpace
 {
-    private sealed record KeyDef(string Name, double Smoothing, bool Critical, string Meaning);
+    private sealed record KeyDef(string Name, Func<RiskDeclaration, ulong> Key, double Smoothing, bool Critical, string Meaning);
 
     private struct Stat
     {
@@ -37,66 +37,42 @@ internal sealed class FeatureSpace
 
     private static ReadOnlySpan<char> Hs2(RiskDeclaration r) => r.Hs6.Length >= 2 ? r.Hs6.AsSpan(0, 2) : r.Hs6;
 
-    /// <summary>The target-encoded keys: name, smoothing (pseudo-rows at the prior), critical rate too; keyed by <see cref="KeysOf"/>.</summary>
+    /// <summary>The target-encoded keys: name, key, smoothing (pseudo-rows at the prior), critical rate too.</summary>
     private static readonly KeyDef[] Keys =
     [
-        new("pair", 1, true, "the exact (net mass, item price) pair in training"),
-        new("mass", 5, false, "the exact net mass in training"),
-        new("price", 5, false, "the exact item price in training"),
-        new("hs6", 20, true, "HS6 code"),
-        new("hs4", 20, false, "HS heading"),
-        new("hs2", 20, false, "HS chapter"),
-        new("origin", 20, false, "country of origin"),
-        new("departure", 20, true, "country of departure"),
-        new("departure_origin", 20, false, "departure and origin"),
-        new("hs6_origin", 10, false, "HS6 from this origin"),
-        new("hs4_departure", 10, false, "HS heading from this departure country"),
-        new("office", 20, false, "customs office"),
-        new("declarant", 10, true, "declarant's history"),
-        new("importer", 10, true, "importer's history"),
-        new("seller", 10, false, "seller's history"),
-        new("courier", 10, false, "courier's history"),
-        new("declarant_importer", 5, false, "declarant with this importer"),
-        new("importer_hs6", 5, false, "importer with this HS6"),
-        new("payment", 20, false, "payment type"),
-        new("transport", 20, false, "mode of transport"),
-        new("tax_type", 20, false, "tax type"),
-        new("origin_indicator", 20, false, "origin indicator"),
-        new("import_type", 20, false, "import type"),
-        new("import_use", 20, false, "import use"),
-        new("process_type", 20, false, "process type"),
-        new("office_hs6", 10, false, "office with this HS6"),
+        new("pair", PairKey, 1, true, "the exact (net mass, item price) pair in training"),
+        new("mass", r => KeyHash.Add(KeyHash.Start(2), r.NetMass), 5, false, "the exact net mass in training"),
+        new("price", r => KeyHash.Add(KeyHash.Start(3), r.ItemPrice), 5, false, "the exact item price in training"),
+        new("hs6", r => K(4, r.Hs6), 20, true, "HS6 code"),
+        new("hs4", r => K(5, Hs4(r)), 20, false, "HS heading"),
+        new("hs2", r => K(6, Hs2(r)), 20, false, "HS chapter"),
+        new("origin", r => K(7, r.Origin), 20, false, "country of origin"),
+        new("departure", r => K(8, r.Departure), 20, true, "country of departure"),
+        new("departure_origin", r => K(9, r.Departure, r.Origin), 20, false, "departure and origin"),
+        new("hs6_origin", r => K(10, r.Hs6, r.Origin), 10, false, "HS6 from this origin"),
+        new("hs4_departure", r => K(11, Hs4(r), r.Departure), 10, false, "HS heading from this departure country"),
+        new("office", r => K(12, r.OfficeId), 20, false, "customs office"),
+        new("declarant", r => K(13, r.DeclarantId), 10, true, "declarant's history"),
+        new("importer", r => K(14, r.ImporterId), 10, true, "importer's history"),
+        new("seller", r => K(15, r.SellerId), 10, false, "seller's history"),
+        new("courier", r => K(16, r.CourierId), 10, false, "courier's history"),
+        new("declarant_importer", r => K(17, r.DeclarantId, r.ImporterId), 5, false, "declarant with this importer"),
+        new("importer_hs6", r => K(18, r.ImporterId, r.Hs6), 5, false, "importer with this HS6"),
+        new("payment", r => K(19, r.PaymentType), 20, false, "payment type"),
+        new("transport", r => K(20, r.TransportMode), 20, false, "mode of transport"),
+        new("tax_type", r => K(21, r.TaxType), 20, false, "tax type"),
+        new("origin_indicator", r => K(22, r.OriginIndicator), 20, false, "origin indicator"),
+        new("import_type", r => K(23, r.ImportType), 20, false, "import type"),
+        new("import_use", r => K(24, r.ImportUse), 20, false, "import use"),
+        new("process_type", r => K(25, r.ProcessType), 20, false, "process type"),
+        new("office_hs6", r => K(26, r.OfficeId, r.Hs6), 10, false, "office with this HS6"),
     ];
 
-    /// <summary>A row's key in each table of <see cref="Keys"/>, in that order (all at once: no delegate or substring per key).</summary>
+    /// <summary>A row's key in each table of <see cref="Keys"/>, in that order: each hashed once per row.</summary>
     private static void KeysOf(RiskDeclaration r, Span<ulong> keys)
     {
-        keys[0] = PairKey(r);
-        keys[1] = KeyHash.Add(KeyHash.Start(2), r.NetMass);
-        keys[2] = KeyHash.Add(KeyHash.Start(3), r.ItemPrice);
-        keys[3] = K(4, r.Hs6);
-        keys[4] = K(5, Hs4(r));
-        keys[5] = K(6, Hs2(r));
-        keys[6] = K(7, r.Origin);
-        keys[7] = K(8, r.Departure);
-        keys[8] = K(9, r.Departure, r.Origin);
-        keys[9] = K(10, r.Hs6, r.Origin);
-        keys[10] = K(11, Hs4(r), r.Departure);
-        keys[11] = K(12, r.OfficeId);
-        keys[12] = K(13, r.DeclarantId);
-        keys[13] = K(14, r.ImporterId);
-        keys[14] = K(15, r.SellerId);
-        keys[15] = K(16, r.CourierId);
-        keys[16] = K(17, r.DeclarantId, r.ImporterId);
-        keys[17] = K(18, r.ImporterId, r.Hs6);
-        keys[18] = K(19, r.PaymentType);
-        keys[19] = K(20, r.TransportMode);
-        keys[20] = K(21, r.TaxType);
-        keys[21] = K(22, r.OriginIndicator);
-        keys[22] = K(23, r.ImportType);
-        keys[23] = K(24, r.ImportUse);
-        keys[24] = K(25, r.ProcessType);
-        keys[25] = K(26, r.OfficeId, r.Hs6);
+        for (var t = 0; t < Keys.Length; t++)
+            keys[t] = Keys[t].Key(r);
     }
 
     /// <summary>Norm groups, finest first: HS6 × origin, HS6, HS4, HS2, and the global norm (key 0).</summary>
