@@ -3,6 +3,7 @@
 // VARIANT is a kind and comma-separated settings, e.g. binary,lr=0.03 (the log-loss model before the third round),
 // binary,lr=0.03,posw=4, rank,group=chunk:500,trunc=0.3,lr=0.1 (the kept LambdaRank model), rank,group=month,...,
 // forest, lgbrank,chunk=1000,lr=0.1, lgbbin, blend,w=0.5,group=chunk:1000,trunc=0.15,lr=0.1.
+// RISKEXP_BAGS=5 averages that many fold draws instead of the trainer's three.
 // RISKEXP_FRAC=0.5 keeps that share of the distinct training pairs (seeded; learning curve).
 // Rebuilds the trainer's three distinct-pair fold draws for each seed (cached under $RISKEXP_CACHE, default
 // /tmp/riskexp), refits only the new-pair model as VARIANT, averages the draws' raw scores and prints AUC, p@5 and
@@ -22,7 +23,8 @@ var seeds = args.Skip(3).Select(int.Parse).ToArray();
 var cache = Environment.GetEnvironmentVariable("RISKEXP_CACHE") ?? "/tmp/riskexp";
 Directory.CreateDirectory(cache);
 var opt = new RiskTrainingOptions();
-var bags = opt.NovelDistinctBags;
+// RISKEXP_BAGS: fold draws averaged (default the trainer's); draws 0, 1, 2 are the trainer's whatever the number.
+var bags = int.Parse(Environment.GetEnvironmentVariable("RISKEXP_BAGS") ?? opt.NovelDistinctBags.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
 IReadOnlyList<RiskDeclaration>? trainRows = null;
 IReadOnlyList<RiskDeclaration> AllTrain() => trainRows ??= RiskCsv.Read(trainPath, requireLabels: true);

@@ -20,21 +20,27 @@ internal sealed class FeatureSpace
 
     private readonly record struct Norm(float Median, float Spread, int N);
 
+    /// <summary>A table entry's three features, computed once when the tables are built.</summary>
+    private readonly record struct Encoded(float FraudRate, float LogCount, float CriticalRate);
+
+    /// <summary>A norm group's norms of all three values (default where a set lacks the group: N = 0 is never used but as the last level).</summary>
+    private readonly record struct Norms(Norm ValuePerKg, Norm Mass, Norm Price);
+
     /// <summary>Minimum rows for a norm to be used; below it the next coarser group's norm is used.</summary>
     private const int MinNormRows = 5;
 
-    private static ulong K(int t, string a) => KeyHash.Add(KeyHash.Start(t), a);
+    private static ulong K(int t, ReadOnlySpan<char> a) => KeyHash.Add(KeyHash.Start(t), a);
 
-    private static ulong K(int t, string a, string b) => KeyHash.Add(KeyHash.Add(KeyHash.Start(t), a), b);
+    private static ulong K(int t, ReadOnlySpan<char> a, ReadOnlySpan<char> b) => KeyHash.Add(KeyHash.Add(KeyHash.Start(t), a), b);
 
-    private static string Hs4(RiskDeclaration r) => r.Hs6.Length >= 4 ? r.Hs6[..4] : r.Hs6;
+    private static ReadOnlySpan<char> Hs4(RiskDeclaration r) => r.Hs6.Length >= 4 ? r.Hs6.AsSpan(0, 4) : r.Hs6;
 
-    private static string Hs2(RiskDeclaration r) => r.Hs6.Length >= 2 ? r.Hs6[..2] : r.Hs6;
+    private static ReadOnlySpan<char> Hs2(RiskDeclaration r) => r.Hs6.Length >= 2 ? r.Hs6.AsSpan(0, 2) : r.Hs6;
 
     /// <summary>The target-encoded keys: name, key, smoothing (pseudo-rows at the prior), critical rate too.</summary>
     private static readonly KeyDef[] Keys =
     [
-        new("pair", r => KeyHash.Add(KeyHash.Add(KeyHash.Start(1), r.NetMass), r.ItemPrice), 1, true, "the exact (net mass, item price) pair in training"),
+        new("pair", PairKey, 1, true, "the exact (net mass, item price) pair in training"),
         new("mass", r => KeyHash.Add(KeyHash.Start(2), r.NetMass), 5, false, "the exact net mass in training"),
         new("price", r => KeyHash.Add(KeyHash.Start(3), r.ItemPrice), 5, false, "the exact item price in training"),
         new("hs6", r => K(4, r.Hs6), 20, true, "HS6 code"),
@@ -62,15 +68,24 @@ internal sealed class FeatureSpace
         new("office_hs6", r => K(26, r.OfficeId, r.Hs6), 10, false, "office with this HS6"),
     ];
 
-    /// <summary>Norm groups, finest first; the last one is the global norm.</summary>
-    private static readonly Func<RiskDeclaration, ulong>[] NormKeys =
-    [
-        r => K(101, r.Hs6, r.Origin),
-        r => K(102, r.Hs6),
-        r => K(103, Hs4(r)),
-        r => K(104, Hs2(r)),
-        _ => 0UL,
-    ];
+    /// <summary>A row's key in each table of <see cref="Keys"/>, in that order: each hashed once per row.</summary>
+    private static void KeysOf(RiskDeclaration r, Span<ulong> keys)
+    {
+        for (var t = 0; t < Keys.Length; t++)
+            keys[t] = Keys[t].Key(r);
+    }
+
+    /// <summary>Norm groups, finest first: HS6 × origin, HS6, HS4, HS2, and the global norm (key 0).</summary>
+    private const int NormLevels = 5;
+
+    private static void NormKeysOf(RiskDeclaration r, Span<ulong> keys)
+    {
+        keys[0] = K(101, r.Hs6, r.Origin);
+        keys[1] = K(102, r.Hs6);
+        keys[2] = K(103, Hs4(r));
+        keys[3] = K(104, Hs2(r));
+        keys[4] = 0UL;
+    }
 
     private const int NormHs6Origin = 0;
     private const int NormHs6 = 1;
@@ -132,6 +147,12 @@ internal sealed class FeatureSpace
     private readonly Dictionary<ulong, Norm>[] _mass;
     private readonly Dictionary<ulong, Norm>[] _price;
 
+    /// <summary>For scoring: each table's encoded features by key, the prior's where training never saw the key.</summary>
+    private readonly KeyTable<Encoded>[] _encoded;
+
+    /// <summary>For scoring: per norm level, the three sets' norms by group, so one look-up serves all three.</summary>
+    private readonly KeyTable<Norms>[] _norms;
+
     private FeatureSpace(double priorFraud, double priorCritical, Dictionary<ulong, Stat>[] tables,
         Dictionary<ulong, Norm>[] vpk, Dictionary<ulong, Norm>[] mass, Dictionary<ulong, Norm>[] price)
     {
@@ -141,6 +162,26 @@ internal sealed class FeatureSpace
         _vpk = vpk;
         _mass = mass;
         _price = price;
+        _encoded = new KeyTable<Encoded>[tables.Length];
+        for (var t = 0; t < tables.Length; t++)
+        {
+            var smoothing = Keys[t].Smoothing;
+            // The expressions scoring used to evaluate per row: the same bits.
+            Encoded Encode(Stat s) => new(
+                (float)((s.Fraud + smoothing * _priorFraud) / (s.N + smoothing)),
+                MathF.Log(1 + s.N),
+                (float)((s.Critical + smoothing * _priorCritical) / (s.N + smoothing)));
+            _encoded[t] = new KeyTable<Encoded>([.. tables[t].Select(kv => KeyValuePair.Create(kv.Key, Encode(kv.Value)))], Encode(default));
+        }
+        _norms = new KeyTable<Norms>[vpk.Length];
+        for (var g = 0; g < vpk.Length; g++)
+        {
+            var level = g;
+            Norm In(Dictionary<ulong, Norm>[] set, ulong key) => set[level].GetValueOrDefault(key);
+            _norms[g] = new KeyTable<Norms>(
+                [.. vpk[g].Keys.Union(mass[g].Keys).Union(price[g].Keys).Select(k => KeyValuePair.Create(k, new Norms(In(vpk, k), In(mass, k), In(price, k))))],
+                default);
+        }
     }
 
     /// <summary>Fits the statistics on labelled training rows.</summary>
@@ -148,17 +189,18 @@ internal sealed class FeatureSpace
     {
         var tables = new Dictionary<ulong, Stat>[Keys.Length];
         for (var t = 0; t < Keys.Length; t++)
+            tables[t] = [];
+        Span<ulong> keys = stackalloc ulong[Keys.Length];
+        foreach (var r in rows)
         {
-            var table = new Dictionary<ulong, Stat>();
-            var key = Keys[t].Key;
-            foreach (var r in rows)
+            KeysOf(r, keys);
+            for (var t = 0; t < Keys.Length; t++)
             {
-                ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(table, key(r), out _);
+                ref var s = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(tables[t], keys[t], out _);
                 s.N++;
                 s.Fraud += r.Fraud ?? 0;
                 s.Critical += r.IsCritical ? 1 : 0;
             }
-            tables[t] = table;
         }
         var fraud = rows.Sum(r => r.Fraud ?? 0);
         var critical = rows.Count(r => r.IsCritical);
@@ -170,19 +212,27 @@ internal sealed class FeatureSpace
 
     private static Dictionary<ulong, Norm>[] FitNorms(IReadOnlyList<RiskDeclaration> rows, Func<RiskDeclaration, float> value)
     {
-        var result = new Dictionary<ulong, Norm>[NormKeys.Length];
-        for (var g = 0; g < NormKeys.Length; g++)
+        var result = new Dictionary<ulong, Norm>[NormLevels];
+        var levels = new Dictionary<ulong, List<float>>[NormLevels];
+        for (var g = 0; g < NormLevels; g++)
+            levels[g] = [];
+        Span<ulong> keys = stackalloc ulong[NormLevels];
+        foreach (var r in rows)
         {
-            var groups = new Dictionary<ulong, List<float>>();
-            foreach (var r in rows)
+            if (r.NetMass <= 0 || r.ItemPrice <= 0)
+                continue;
+            NormKeysOf(r, keys);
+            var v = value(r);
+            for (var g = 0; g < NormLevels; g++)
             {
-                if (r.NetMass <= 0 || r.ItemPrice <= 0)
-                    continue;
-                var k = NormKeys[g](r);
-                if (!groups.TryGetValue(k, out var list))
-                    groups[k] = list = [];
-                list.Add(value(r));
+                if (!levels[g].TryGetValue(keys[g], out var list))
+                    levels[g][keys[g]] = list = [];
+                list.Add(v);
             }
+        }
+        for (var g = 0; g < NormLevels; g++)
+        {
+            var groups = levels[g];
             var norms = new Dictionary<ulong, Norm>(groups.Count);
             foreach (var (k, list) in groups)
             {
@@ -218,7 +268,7 @@ internal sealed class FeatureSpace
             var pairFold = new Dictionary<ulong, int>();
             for (var i = 0; i < order.Length; i++)
             {
-                var key = Keys[0].Key(rows[order[i]]);
+                var key = PairKey(rows[order[i]]);
                 if (!pairFold.TryGetValue(key, out var f))
                     pairFold[key] = f = pairFold.Count % folds;
                 fold[order[i]] = f;
@@ -252,35 +302,43 @@ internal sealed class FeatureSpace
     }
 
     /// <summary>The key of a row's exact (net mass, item price) pair.</summary>
-    public static ulong PairKey(RiskDeclaration r) => Keys[0].Key(r);
+    public static ulong PairKey(RiskDeclaration r) => KeyHash.Add(KeyHash.Add(KeyHash.Start(1), r.NetMass), r.ItemPrice);
 
     /// <summary>True when the row's exact (net mass, item price) pair occurs in the training rows.</summary>
-    public bool SeenPair(RiskDeclaration r) => _tables[0].ContainsKey(Keys[0].Key(r));
+    public bool SeenPair(RiskDeclaration r) => _tables[0].ContainsKey(PairKey(r));
 
     /// <summary>Writes the row's features into <paramref name="x"/> (length <see cref="Count"/>).</summary>
     public void Compute(RiskDeclaration r, Span<float> x)
     {
+        Span<ulong> keys = stackalloc ulong[Keys.Length];
+        KeysOf(r, keys);
         var i = 0;
         for (var t = 0; t < Keys.Length; t++)
         {
-            var def = Keys[t];
-            _tables[t].TryGetValue(def.Key(r), out var s);
-            x[i++] = (float)((s.Fraud + def.Smoothing * _priorFraud) / (s.N + def.Smoothing));
-            x[i++] = MathF.Log(1 + s.N);
-            if (def.Critical)
-                x[i++] = (float)((s.Critical + def.Smoothing * _priorCritical) / (s.N + def.Smoothing));
+            ref readonly var e = ref _encoded[t].Find(keys[t]);
+            x[i++] = e.FraudRate;
+            x[i++] = e.LogCount;
+            if (Keys[t].Critical)
+                x[i++] = e.CriticalRate;
         }
-        var vpk = LogValuePerKg(r);
+        Span<ulong> normKeys = stackalloc ulong[NormLevels];
+        NormKeysOf(r, normKeys);
+        Span<Norms> norms = stackalloc Norms[NormLevels];
+        for (var g = 0; g < NormLevels; g++)
+            norms[g] = _norms[g].Find(normKeys[g]);
+        var logMass = MathF.Log((float)r.NetMass + 0.01f);
+        var logPrice = MathF.Log((float)r.ItemPrice + 1f);
+        var vpk = logPrice - logMass; // LogValuePerKg
         var valued = r.NetMass > 0 && r.ItemPrice > 0;
-        var hs6 = NormOf(_vpk, r, NormHs6);
-        x[i++] = valued ? vpk - NormOf(_vpk, r, NormHs6Origin).Median : 0;
+        var hs6 = NormOf(norms, NormHs6, n => n.ValuePerKg);
+        x[i++] = valued ? vpk - NormOf(norms, NormHs6Origin, n => n.ValuePerKg).Median : 0;
         x[i++] = valued ? vpk - hs6.Median : 0;
         x[i++] = valued ? (vpk - hs6.Median) / MathF.Max(hs6.Spread, 0.1f) : 0;
-        x[i++] = valued ? vpk - NormOf(_vpk, r, NormHs4).Median : 0;
-        x[i++] = valued ? MathF.Log((float)r.NetMass + 0.01f) - NormOf(_mass, r, NormHs6).Median : 0;
-        x[i++] = valued ? MathF.Log((float)r.ItemPrice + 1f) - NormOf(_price, r, NormHs6).Median : 0;
-        x[i++] = MathF.Log((float)r.NetMass + 0.01f);
-        x[i++] = MathF.Log((float)r.ItemPrice + 1f);
+        x[i++] = valued ? vpk - NormOf(norms, NormHs4, n => n.ValuePerKg).Median : 0;
+        x[i++] = valued ? logMass - NormOf(norms, NormHs6, n => n.Mass).Median : 0;
+        x[i++] = valued ? logPrice - NormOf(norms, NormHs6, n => n.Price).Median : 0;
+        x[i++] = logMass;
+        x[i++] = logPrice;
         x[i++] = vpk;
         x[i++] = (float)r.TaxRate;
         x[i++] = (int)r.Date.DayOfWeek;
@@ -294,11 +352,12 @@ internal sealed class FeatureSpace
     }
 
     /// <summary>The norm of the finest group from <paramref name="level"/> down with enough rows (else global).</summary>
-    private static Norm NormOf(Dictionary<ulong, Norm>[] norms, RiskDeclaration r, int level)
+    private static Norm NormOf(ReadOnlySpan<Norms> norms, int level, Func<Norms, Norm> set)
     {
         for (var g = level; g < norms.Length; g++)
         {
-            if (norms[g].TryGetValue(NormKeys[g](r), out var n) && (n.N >= MinNormRows || g == norms.Length - 1))
+            var n = set(norms[g]);
+            if (n.N >= MinNormRows || g == norms.Length - 1)
                 return n;
         }
         return default;
@@ -371,7 +430,7 @@ internal sealed class FeatureSpace
         for (var s = 0; s < 3; s++)
         {
             var levels = r.ReadInt32();
-            if (levels != NormKeys.Length)
+            if (levels != NormLevels)
                 throw new InvalidDataException("norm tables do not match this version's features");
             sets[s] = new Dictionary<ulong, Norm>[levels];
             for (var g = 0; g < levels; g++)

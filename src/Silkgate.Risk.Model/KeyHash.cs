@@ -8,7 +8,9 @@ internal static class KeyHash
 
     public static ulong Start(int table) => Mix(Offset ^ (ulong)(uint)table);
 
-    public static ulong Add(ulong h, string s)
+    public static ulong Add(ulong h, string s) => Add(h, s.AsSpan());
+
+    public static ulong Add(ulong h, ReadOnlySpan<char> s)
     {
         foreach (var c in s)
         {

@@ -1,5 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Microsoft.ML.Trainers.FastTree;
 
 namespace Silkgate.Risk.Model;
@@ -9,6 +11,9 @@ namespace Silkgate.Risk.Model;
 /// per-feature contributions. Node i splits on <c>Feature[i]</c>: values ≤ <c>Threshold[i]</c> go left. A child
 /// index &lt; 0 is leaf ~index. Every node also keeps its expected output (the training-weighted mean of its leaves),
 /// so that a prediction can be split into the contributions of the features on its path (Saabas).
+/// Many rows are scored in blocks of <see cref="BlockRows"/> (<see cref="RawOfRows"/>): every split of a tree is
+/// compared for all rows of a block at once, and each row's leaf read off a bit mask of the leaves still possible
+/// (QuickScorer): no branch on the data, where walking a path mispredicts at about every split.
 /// </summary>
 internal sealed class TreeEnsemble
 {
@@ -30,6 +35,30 @@ internal sealed class TreeEnsemble
     private readonly int[] _roots;
 
     private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
+
+    /// <summary>Rows scored together by <see cref="RawOfRows"/>: the lanes of a 256-bit vector of floats.</summary>
+    public const int BlockRows = 8;
+
+    /// <summary>
+    /// A split of the block layout: where its feature sits in a block (feature · <see cref="BlockRows"/>), its
+    /// threshold, and the tree's leaves (bit i = i-th leaf from the left) a row can still reach once it goes right:
+    /// all but those of the left subtree.
+    /// </summary>
+    private readonly record struct Split(int FeatureOffset, float Threshold, uint ReachableIfRight);
+
+    /// <summary>Every tree's splits, tree after tree; null when a tree has more leaves than a mask holds (then rows are walked).</summary>
+    private readonly Split[]? _splits;
+
+    /// <summary>One past each tree's last split in <see cref="_splits"/>.</summary>
+    private readonly int[] _splitEnd = [];
+
+    /// <summary>Each tree's leaves from left to right, from <see cref="_leafStart"/>[tree] on.</summary>
+    private readonly double[] _leavesLeftToRight = [];
+
+    private readonly int[] _leafStart = [];
+
+    /// <summary>True when blocks of rows are scored by leaf masks, false when each row is walked (for tests).</summary>
+    internal bool ScoresBlocksByMask => _splits is not null;
 
     /// <summary>Platt calibration: probability = 1 / (1 + exp(Slope · raw + Offset)).</summary>
     public double Slope { get; }
@@ -62,6 +91,40 @@ internal sealed class TreeEnsemble
         _nodes = [.. nodes];
         _leaves = [.. leaves];
         _featureCount = nodes.Count == 0 ? 0 : nodes.Max(n => n.Feature) + 1;
+        if (trees.All(t => t.Leaf.Length <= 32))
+            (_splits, _splitEnd, _leavesLeftToRight, _leafStart) = BlockLayout(trees);
+    }
+
+    private static (Split[], int[], double[], int[]) BlockLayout(Tree[] trees)
+    {
+        var splits = new List<Split>();
+        var leaves = new List<double>();
+        var splitEnd = new int[trees.Length];
+        var leafStart = new int[trees.Length];
+        for (var t = 0; t < trees.Length; t++)
+        {
+            var tree = trees[t];
+            leafStart[t] = leaves.Count;
+            // In-order: a subtree's leaves are a run [first, next) of the left-to-right order; the leftmost leaf still
+            // reachable after every split has cleared what it excludes is the row's leaf.
+            (int First, int Next) Visit(int node)
+            {
+                if (node < 0)
+                {
+                    leaves.Add(tree.Leaf[~node]);
+                    var at = leaves.Count - 1 - leafStart[t];
+                    return (at, at + 1);
+                }
+                var left = Visit(tree.Left[node]);
+                var right = Visit(tree.Right[node]);
+                var leftLeaves = ((1UL << (left.Next - left.First)) - 1) << left.First;
+                splits.Add(new Split(tree.Feature[node] * BlockRows, tree.Threshold[node], (uint)~leftLeaves));
+                return (left.First, right.Next);
+            }
+            Visit(tree.Feature.Length == 0 ? ~0 : 0);
+            splitEnd[t] = splits.Count;
+        }
+        return ([.. splits], splitEnd, [.. leaves], leafStart);
     }
 
     /// <summary>One more than the highest feature index any split reads.</summary>
@@ -182,6 +245,79 @@ internal sealed class TreeEnsemble
             s += Unsafe.Add(ref leaf0, ~node);
         }
         return s;
+    }
+
+    /// <summary>
+    /// The raw scores of many rows: <paramref name="features"/> holds rows of <paramref name="stride"/> features one
+    /// after another, <paramref name="rows"/> says which to score, and row r's score goes to <paramref name="raw"/>[r].
+    /// Each equals <see cref="Raw"/> of that row to the bit: the same leaves, added in the same order.
+    /// </summary>
+    public void RawOfRows(ReadOnlySpan<float> features, int stride, ReadOnlySpan<int> rows, Span<double> raw)
+    {
+        if (stride < _featureCount)
+            throw new ArgumentException($"expected {_featureCount} features, got {stride}", nameof(stride));
+        if (_splits is null || !Vector256.IsHardwareAccelerated)
+        {
+            foreach (var r in rows)
+                raw[r] = Raw(features.Slice(r * stride, stride));
+            return;
+        }
+        Span<float> block = stackalloc float[Math.Max(1, _featureCount) * BlockRows];
+        Span<double> sums = stackalloc double[BlockRows];
+        for (var first = 0; first < rows.Length; first += BlockRows)
+        {
+            var lanes = Math.Min(BlockRows, rows.Length - first);
+            for (var lane = 0; lane < BlockRows; lane++)
+            {
+                // A short last block repeats its last row in the spare lanes, whose sums are dropped.
+                var row = features.Slice(rows[first + Math.Min(lane, lanes - 1)] * stride, _featureCount);
+                for (var f = 0; f < row.Length; f++)
+                    block[f * BlockRows + lane] = row[f];
+            }
+            RawBlock(block, sums);
+            for (var lane = 0; lane < lanes; lane++)
+                raw[rows[first + lane]] = sums[lane];
+        }
+    }
+
+    /// <summary>Raw scores of one block: <paramref name="block"/>[f · BlockRows + lane] is feature f of the lane's row.</summary>
+    private void RawBlock(ReadOnlySpan<float> block, Span<double> sums)
+    {
+        // Sizes were checked by the caller and splits validated when the ensemble was built or read.
+        ref var split0 = ref MemoryMarshal.GetArrayDataReference(_splits!);
+        ref var leaf0 = ref MemoryMarshal.GetArrayDataReference(_leavesLeftToRight);
+        ref var x0 = ref MemoryMarshal.GetReference(block);
+        double s0 = Bias, s1 = Bias, s2 = Bias, s3 = Bias, s4 = Bias, s5 = Bias, s6 = Bias, s7 = Bias;
+        var k = 0;
+        for (var t = 0; t < _splitEnd.Length; t++)
+        {
+            var reachable = Vector256<uint>.AllBitsSet;
+            for (var end = _splitEnd[t]; k < end; k++)
+            {
+                ref readonly var split = ref Unsafe.Add(ref split0, k);
+                var x = Vector256.LoadUnsafe(ref x0, (nuint)split.FeatureOffset);
+                // x ≤ threshold goes left and keeps every leaf; otherwise (NaN too, as in Raw) the left subtree's go.
+                var left = Vector256.LessThanOrEqual(x, Vector256.Create(split.Threshold)).AsUInt32();
+                reachable &= left | Vector256.Create(split.ReachableIfRight);
+            }
+            ref var leaves = ref Unsafe.Add(ref leaf0, _leafStart[t]);
+            s0 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(0)));
+            s1 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(1)));
+            s2 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(2)));
+            s3 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(3)));
+            s4 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(4)));
+            s5 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(5)));
+            s6 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(6)));
+            s7 += Unsafe.Add(ref leaves, BitOperations.TrailingZeroCount(reachable.GetElement(7)));
+        }
+        sums[0] = s0;
+        sums[1] = s1;
+        sums[2] = s2;
+        sums[3] = s3;
+        sums[4] = s4;
+        sums[5] = s5;
+        sums[6] = s6;
+        sums[7] = s7;
     }
 
     /// <summary>Calibrated probability of the positive class.</summary>

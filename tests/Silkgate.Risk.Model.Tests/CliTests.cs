@@ -69,6 +69,29 @@ public class CliTests
     }
 
     [Fact]
+    public void ScoreWritesTheSameFileOnAnyNumberOfThreads()
+    {
+        // More rows than one chunk of the parallel scorer, so that threads share the file.
+        var file = Sample.Write(Sample.Csv(30000, 700));
+        var (code, one, err) = Run("risk", "score", "--model", Sample.ModelFile, file, "--threads", "1");
+        Assert.True(code == 0, err);
+        Assert.Equal(one, Run("risk", "score", "--model", Sample.ModelFile, file, "--threads", "3").Out);
+        Assert.Equal(Sample.Model.Score(Sample.Valid.Take(700).ToList()), Sample.Model.Score(Sample.Valid.Take(700).ToList(), 3));
+    }
+
+    [Fact]
+    public void BenchPrintsDeclarationsPerSecondAndRefusesZeroThreads()
+    {
+        var file = Sample.Write(Sample.Csv(30000, 50));
+        var (code, output, err) = Run("risk", "bench", "--model", Sample.ModelFile, file, "--seconds", "0.1", "--threads", "2");
+        Assert.True(code == 0, err);
+        Assert.Contains("declarations/s", output);
+        (code, _, err) = Run("risk", "bench", "--model", Sample.ModelFile, file, "--threads", "0");
+        Assert.Equal(1, code);
+        Assert.StartsWith("error SG-RISK-010:", err);
+    }
+
+    [Fact]
     public void BadInputGivesACodedErrorAndExitOne()
     {
         var file = Sample.Write(Sample.DropColumn(Sample.Csv(0, 5), "HS6 Code"));
