@@ -140,7 +140,7 @@ var below = false;
 if (options.RunsImports && genSqlite is not null && reference is not null)
 {
     const string section = "3 raw ceiling";
-    const string note = "the importer also parses and validates the CSV (twice: a first pass finds split declarations) and writes one declaration header row per declaration";
+    const string note = "the importer also parses and validates the CSV (SQLite twice: a first pass finds split declarations; PostgreSQL once) and writes one declaration header row per declaration and the statistics cube";
     var declarations = importSqlite?.Result.Imported ?? 0;
 
     void Ratio(string db, ImportRun? import, Cpu ceilingRun, string ceiling = "ceiling")

@@ -63,7 +63,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             BulkPragmas(conn, on: true);
             try
             {
-                report = Run(path, fileName, mapping, reference, conn, progress, total);
+                report = Run(path, fileName, mapping, reference, conn, progress, total, strictChecked: strict);
             }
             finally
             {
@@ -110,15 +110,43 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// One import pass. Without a connection (strict mode's check) the file is validated and nothing is written.
     /// With one, reading and validating (a worker thread) overlap with writing (this thread): whole batches pass
     /// through a bounded queue of two, so at most two batches wait in memory. Transactions: <see cref="ImportWriter"/>.
+    /// Split declarations (rows not consecutive) are found by a first pass over the ids, except where nothing is
+    /// committed before the end (PostgreSQL's one transaction): there the file is read once and, should a split
+    /// declaration turn up, the transaction is rolled back and the import run again with the first pass.
     /// </summary>
-    private ImportReport Run(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection? conn, Action<long, long>? progress, long totalBytes)
+    private ImportReport Run(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection? conn, Action<long, long>? progress, long totalBytes, bool strictChecked = false)
     {
         if (conn is null)
         {
-            var checkedOnly = Parse(path, fileName, mapping, reference, _ => { });
+            var checkedOnly = Parse(path, fileName, mapping, reference, _ => { }, FindSplit(path, fileName, mapping));
             return Report(fileName, checkedOnly, imported: 0, written: false);
         }
+        // Strict mode's check found no split declaration (it refuses the file otherwise).
+        if (strictChecked)
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, split: []);
+        if (!ImportWriter.OneTransactionOn(conn))
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, FindSplit(path, fileName, mapping));
+        // One transaction (PostgreSQL): read the file once, betting that no declaration is split in it; if one is,
+        // the transaction is rolled back (nothing was committed) and the import starts again with the first pass.
+        try
+        {
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, split: null);
+        }
+        catch (SplitFound)
+        {
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, FindSplit(path, fileName, mapping));
+        }
+    }
 
+    private static HashSet<string> FindSplit(string path, string fileName, ColumnMapping mapping) =>
+        SplitDeclarations(path, fileName, mapping.SourceColumns().ToArray(), mapping);
+
+    /// <summary>Thrown by an optimistic read (no first pass) at the first declaration whose rows are not consecutive.</summary>
+    private sealed class SplitFound : Exception;
+
+    /// <param name="split">The declarations refused as split (first pass), or null: none expected, <see cref="SplitFound"/> at the first.</param>
+    private ImportReport Write(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection conn, Action<long, long>? progress, long totalBytes, HashSet<string>? split)
+    {
         var writer = new DeclarationWriter(clock);
         writer.FirstStoredId(conn, mapping.Source);
         long imported;
@@ -129,7 +157,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         {
             try
             {
-                return Parse(path, fileName, mapping, reference, pending => queue.Add(pending, stop.Token));
+                return Parse(path, fileName, mapping, reference, pending => queue.Add(pending, stop.Token), split);
             }
             finally
             {
@@ -172,8 +200,11 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// Reads and validates the file: rows that share an id (consecutive) form one declaration; the valid ones are
     /// handed to <paramref name="emit"/> in batches of about <see cref="BatchItems"/> items (the last one may be empty).
     /// </summary>
-    private Parsed Parse(string path, string fileName, ColumnMapping mapping, ReferenceData reference, Action<Pending> emit)
+    private Parsed Parse(string path, string fileName, ColumnMapping mapping, ReferenceData reference, Action<Pending> emit, HashSet<string>? split)
     {
+        // Without a first pass: the ids met so far, to notice a split declaration (then SplitFound).
+        var seen = split is null ? new HashSet<string>(StringComparer.Ordinal) : null;
+        split ??= [];
         var rejects = new List<ImportReject>();
         var splitCounted = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<Declaration>();
@@ -183,7 +214,6 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         var resolvers = ColumnMapping.Targets.ToDictionary(t => t, mapping.Resolver);
         var idOf = resolvers["external_id"];
         var sourceColumns = mapping.SourceColumns().ToArray();
-        var split = SplitDeclarations(path, fileName, sourceColumns, mapping);
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var reader = new StreamReader(stream);
@@ -241,6 +271,8 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             }
             if (id != groupId)
             {
+                if (seen is not null && !seen.Add(id))
+                    throw new SplitFound();
                 Close();
                 groupId = id;
             }

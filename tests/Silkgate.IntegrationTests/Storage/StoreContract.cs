@@ -289,6 +289,24 @@ public abstract class StoreContract(ITestDatabases databases)
     }
 
     [Fact]
+    public void A_declaration_split_after_batches_were_written_is_refused_whole_and_the_rest_stored_once()
+    {
+        // PostgreSQL reads the file once, betting on no split declaration: D1 comes back after the batches of D1, D2
+        // and D3 were written into the open transaction, which is then rolled back and the import run again.
+        var db = Databases.Create();
+        var d1Again = "D1,E100,import,2023-06-05,2023-06-07,IRKESHTAM,0110,USD,120,15.5,3,2701120000,KG,100,kg,100,50";
+        var (csv, mapping) = SampleFiles.Write(Repo.TempFolder(), [.. SampleFiles.GoodRows, d1Again]);
+        var report = new DeclarationImporter(db, Clock) { BatchItems = 1 }.Import(csv, ColumnMapping.Load(mapping), strict: false);
+        Assert.Equal((6L, 3L, 2L, 1L), (report.Rows, report.Declarations, report.Imported, report.RejectedDeclarations));
+        Assert.Equal(3, report.Rejects.Count(r => r.ExternalId == "D1" && r.Code == "SG-IMP-010"));
+        Assert.Equal(2, Count(db, "SELECT count(*) FROM declaration"));
+        Assert.Equal(0, Count(db, "SELECT count(*) FROM declaration_item WHERE declaration_id = 'kashgar-test:D1'"));
+        Assert.Equal(3, Count(db, "SELECT count(*) FROM declaration_item"));
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+        Assert.Equal(3, Query(db, "item_count", "", "2022-01", "2023-12"));
+    }
+
+    [Fact]
     public void An_import_that_fails_midway_leaves_whole_declarations_and_a_cube_equal_to_them()
     {
         var db = Databases.Create();
