@@ -34,17 +34,6 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         Assert.Contains("external_id", plan, StringComparison.Ordinal);
     }
 
-    private static Declaration Lodged(string id) => new()
-    {
-        EnterpriseId = "E" + (id.Length % 7).ToString(CultureInfo.InvariantCulture),
-        Source = "bulk",
-        ExternalId = id,
-        Flow = Flow.Import,
-        State = DeclarationState.Lodged,
-        DeclarationDate = new DateOnly(2023, 6, 5),
-        Port = "IRKESHTAM",
-        TradeMode = "0110",
-        Currency = "CNY",
-        Items = [],
-    };
+    private static Declaration Lodged(string id) =>
+        BulkDeclarations.Lodged(id, enterprise: "E" + (id.Length % 7).ToString(CultureInfo.InvariantCulture));
 }

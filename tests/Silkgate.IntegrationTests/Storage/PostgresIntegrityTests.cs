@@ -80,25 +80,5 @@ public sealed class PostgresIntegrityTests(PostgresDatabases databases) : IClass
         return Sql.Scalar<long>(conn, null, sql);
     }
 
-    private static Declaration WithItems(string id, int items) => new()
-    {
-        EnterpriseId = "E1",
-        Source = "bulk",
-        ExternalId = id,
-        Flow = Flow.Import,
-        State = DeclarationState.Lodged,
-        DeclarationDate = new DateOnly(2023, 6, 5),
-        Port = "IRKESHTAM",
-        TradeMode = "0110",
-        Currency = "CNY",
-        Items = [.. Enumerable.Range(1, items).Select(n => new DeclarationItem
-        {
-            ItemNo = n,
-            HsCode = "2601110000",
-            PartnerCountry = "KG",
-            NetMassKg = 1000m,
-            ValueOriginal = 100m * n,
-            StatisticalValueCny = 100m * n,
-        })],
-    };
+    private static Declaration WithItems(string id, int items) => BulkDeclarations.Lodged(id, items: items);
 }
