@@ -118,14 +118,14 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     {
         if (conn is null)
         {
-            var checkedOnly = Parse(path, fileName, mapping, reference, _ => { }, FindSplit(path, fileName, mapping));
+            var checkedOnly = Parse(path, fileName, mapping, reference, _ => { }, SplitDeclarations(path, fileName, mapping));
             return Report(fileName, checkedOnly, imported: 0, written: false);
         }
         // Strict mode's check found no split declaration (it refuses the file otherwise).
         if (strictChecked)
             return Write(path, fileName, mapping, reference, conn, progress, totalBytes, split: []);
         if (!ImportWriter.OneTransactionOn(conn))
-            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, FindSplit(path, fileName, mapping));
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, SplitDeclarations(path, fileName, mapping));
         // One transaction (PostgreSQL): read the file once, betting that no declaration is split in it; if one is,
         // the transaction is rolled back (nothing was committed) and the import starts again with the first pass.
         try
@@ -134,12 +134,9 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         }
         catch (SplitFound)
         {
-            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, FindSplit(path, fileName, mapping));
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, SplitDeclarations(path, fileName, mapping));
         }
     }
-
-    private static HashSet<string> FindSplit(string path, string fileName, ColumnMapping mapping) =>
-        SplitDeclarations(path, fileName, mapping.SourceColumns().ToArray(), mapping);
 
     /// <summary>Thrown by an optimistic read (no first pass) at the first declaration whose rows are not consecutive.</summary>
     private sealed class SplitFound : Exception;
@@ -288,8 +285,9 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// second pass, before any of their rows could be stored. Only the id's columns are materialised
     /// (<see cref="CsvFiles.ReadColumns"/>); the full pass reports any problem with the header.
     /// </summary>
-    private static HashSet<string> SplitDeclarations(string path, string fileName, string[] sourceColumns, ColumnMapping mapping)
+    private static HashSet<string> SplitDeclarations(string path, string fileName, ColumnMapping mapping)
     {
+        var sourceColumns = mapping.SourceColumns().ToArray();
         var idOf = mapping.Resolver("external_id");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var split = new HashSet<string>(StringComparer.Ordinal);
