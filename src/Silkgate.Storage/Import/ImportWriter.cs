@@ -25,10 +25,16 @@ namespace Silkgate.Storage.Import;
 /// </summary>
 public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : IDisposable
 {
-    /// <summary>About 350 bytes a summed cell with the sorting at the end (measured at 1 M items, docs/performance.md): roughly 0.7 GB at this count.</summary>
-    public const int DefaultCubeFlushCells = 2_000_000;
+    /// <summary>
+    /// An import has at most one cell per item, so an import of up to ten million items writes its sums once, before
+    /// the commit. About 60–90 bytes a summed cell (<see cref="CubeSums"/>): under 1 GB at this count.
+    /// </summary>
+    public const int DefaultCubeFlushCells = 10_000_000;
 
-    private readonly Dictionary<CubeCell, CubeMeasures> _cube = [];
+    /// <summary>The sums go to the store in parts of whole months of about this many cells, each unpacked only for its write.</summary>
+    private const int CellsPerWrite = 1_000_000;
+
+    private readonly CubeSums _cube = new();
     private DbTransaction? _tx;
     private long _imported;
 
@@ -73,7 +79,7 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     private void Sum(IReadOnlyList<Declaration> fresh)
     {
         foreach (var d in fresh)
-            CubeMaintainer.Add(_cube, d);
+            _cube.Add(d);
         Volatile.Write(ref _cells, _cube.Count);
     }
 
@@ -96,8 +102,8 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     private void FlushCube(bool lastBeforeCommit)
     {
         Summed();
-        CubeMaintainer.Apply(conn, _tx!, _cube, lastBeforeCommit);
-        _cube.Clear();
+        foreach (var part in _cube.TakeByMonths(CellsPerWrite))
+            CubeMaintainer.Apply(conn, _tx!, part, lastBeforeCommit);
         Volatile.Write(ref _cells, 0);
     }
 

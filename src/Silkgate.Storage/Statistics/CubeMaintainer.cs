@@ -67,6 +67,42 @@ public static class CubeMaintainer
     /// <summary>Adds (sign +1) or removes (−1) the items of a released declaration to the changes of a batch.</summary>
     public static void Add(Dictionary<CubeCell, CubeMeasures> changes, Declaration d, int sign = 1)
     {
+        var sink = new InternedSink(changes);
+        AddCells(d, sign, ref sink);
+    }
+
+    /// <summary>Where <see cref="AddCells"/> puts each item's cell and measures (a struct, so that the call is direct).</summary>
+    internal interface ICellSink
+    {
+        void Add(CubeCell cell, CubeMeasures m);
+    }
+
+    /// <summary>
+    /// Sums into a dictionary of cells, the cell's codes interned as the cells read from the store are: a batch's
+    /// cells otherwise hold their own copies of a few hundred distinct codes.
+    /// </summary>
+    private struct InternedSink(Dictionary<CubeCell, CubeMeasures> changes) : ICellSink
+    {
+        // A declaration's items share its port and trade mode: interned once per declaration, not per item.
+        private string? _port, _portInterned, _mode, _modeInterned;
+
+        public void Add(CubeCell cell, CubeMeasures m)
+        {
+            if (!ReferenceEquals(cell.Port, _port))
+                (_port, _portInterned) = (cell.Port, string.Intern(cell.Port));
+            if (!ReferenceEquals(cell.TradeMode, _mode))
+                (_mode, _modeInterned) = (cell.TradeMode, string.Intern(cell.TradeMode));
+            AddTo(changes, cell with { Partner = string.Intern(cell.Partner), Port = _portInterned!, TradeMode = _modeInterned!, Hs4 = string.Intern(cell.Hs4) }, m);
+        }
+    }
+
+    /// <summary>
+    /// The cell and measures of each item of a released declaration (none before its release), times
+    /// <paramref name="sign"/>: the declaration counts once at its lowest item number, and once per partner country
+    /// at its lowest item number with that partner.
+    /// </summary>
+    internal static void AddCells<TSink>(Declaration d, int sign, ref TSink sink) where TSink : struct, ICellSink
+    {
         if (d.ReleaseDate is not { } released || d.Items.Count == 0)
             return;
         var month = YearMonth.Of(released).Key;
@@ -86,17 +122,13 @@ public static class CubeMaintainer
                     firstByPartner[item.PartnerCountry] = item.ItemNo;
             }
         }
-        // Interned, as the cells read from the store are: a PostgreSQL import keeps up to millions of summed cells in
-        // memory (ImportWriter), each otherwise holding its own copies of a few hundred distinct codes.
-        var port = string.Intern(d.Port);
-        var mode = string.Intern(d.TradeMode);
         for (var k = 0; k < items.Count; k++)
         {
             var item = items[k];
             var firstOfPartner = firstByPartner?[item.PartnerCountry] == item.ItemNo || (firstByPartner is null && FirstOfPartner(items, k));
-            var cell = new CubeCell(month, flow, string.Intern(item.PartnerCountry), port, mode, d.InZone, d.Ecommerce, string.Intern(CubeCell.Hs4Of(item.HsCode)));
+            var cell = new CubeCell(month, flow, item.PartnerCountry, d.Port, d.TradeMode, d.InZone, d.Ecommerce, CubeCell.Hs4Of(item.HsCode));
             var m = new CubeMeasures(Money.ToFen(item.StatisticalValueCny), Mass.ToGrams(item.NetMassKg), 1, item.ItemNo == first ? 1 : 0, firstOfPartner ? 1 : 0);
-            AddTo(changes, cell, m.Times(sign));
+            sink.Add(cell, m.Times(sign));
         }
     }
 

@@ -85,7 +85,7 @@ public abstract class StatsCubeContract(ITestDatabases databases)
             }).ToList(),
         };
 
-    private static Declaration RandomDeclaration(Random rng, string id, bool released = true)
+    internal static Declaration RandomDeclaration(Random rng, string id, bool released = true)
     {
         var release = new DateOnly(2023, 1, 1).AddDays(rng.Next(0, 200));
         var n = rng.Next(1, 5);
