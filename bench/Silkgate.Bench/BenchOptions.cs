@@ -31,6 +31,7 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
                           ~15 bulletin figures from the cube and from the items, a full recompute, and DuckDB over the same rows
           --profile       time the importer's stages even when the importer reaches 50 % of the ceiling
           --no-profile    never time the importer's stages
+          --pg-only       with --pg: PostgreSQL only (its imports and COPY ceiling; no SQLite import, ceilings, query or profile)
           --profile-items P  items written by the writer-stage profile (default: N, at most 2,000,000)
           --seed S        generator seed (default 20240601)
           --cube-db PATH  with --only cube: time the cube on this existing SQLite store (e.g. the demo's database at
@@ -45,6 +46,11 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
     public bool BulletinOnly { get; init; }
 
     public bool Postgres => Pg is not null;
+
+    /// <summary>SQLite's imports, ceilings, query and profile skipped (--pg-only): the PostgreSQL figures of a 10 M run in minutes.</summary>
+    public bool PgOnly { get; init; }
+
+    public bool Sqlite => !PgOnly;
 
     public bool RunsImports => Only is BenchPart.All or BenchPart.Import;
 
@@ -64,6 +70,7 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
         long? profileItems = null;
         string? cubeDb = null;
         var bulletinOnly = false;
+        var pgOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value()
@@ -110,6 +117,9 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
                     case "--profile-items":
                         profileItems = long.Parse(Value().Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
                         break;
+                    case "--pg-only":
+                        pgOnly = true;
+                        break;
                     case "--bulletin-only":
                         bulletinOnly = true;
                         break;
@@ -135,8 +145,13 @@ internal sealed record BenchOptions(long Items, string? Pg, string Work, bool Wo
                 return null;
             }
         }
+        if (pgOnly && pg is null)
+        {
+            Console.Error.WriteLine("--pg-only needs --pg CONN");
+            return null;
+        }
         var workGiven = work is not null;
         work = Path.GetFullPath(work ?? Path.Combine(Path.GetTempPath(), "silkgate-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
-        return new BenchOptions(items, pg, work, workGiven, keep, only, profile, Math.Clamp(profileItems ?? Math.Min(items, 2_000_000), 1, items), seed) { CubeDb = cubeDb, BulletinOnly = bulletinOnly };
+        return new BenchOptions(items, pg, work, workGiven, keep, only, profile, Math.Clamp(profileItems ?? Math.Min(items, 2_000_000), 1, items), seed) { CubeDb = cubeDb, BulletinOnly = bulletinOnly, PgOnly = pgOnly };
     }
 }

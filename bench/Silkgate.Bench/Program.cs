@@ -65,13 +65,16 @@ if (options.RunsImports)
     var kcs = scratch.File("df_syn_train_eng.csv");
     File.Copy(Path.Combine(root, "data", "customs-declarations", "df_syn_train_eng.csv"), kcs, overwrite: true);
     var kcsMapping = ColumnMapping.Load("kcs-synthetic");
-    Step(section, "importer, SQLite", () =>
+    if (options.Sqlite)
     {
-        var db = scratch.FreshSqlite("kcs.db");
-        ImportBench.Run(report, section, "SQLite", db, kcs, kcsMapping);
-        report.Add(section, "  fixed cost per Import call, SQLite", Report.Seconds(ImportBench.FixedCost(db)), "", "EnsureLoaded + Load on a loaded database (median of 3), inside the figure above");
-        Scratch.DeleteSqlite(db.Display);
-    });
+        Step(section, "importer, SQLite", () =>
+        {
+            var db = scratch.FreshSqlite("kcs.db");
+            ImportBench.Run(report, section, "SQLite", db, kcs, kcsMapping);
+            report.Add(section, "  fixed cost per Import call, SQLite", Report.Seconds(ImportBench.FixedCost(db)), "", "EnsureLoaded + Load on a loaded database (median of 3), inside the figure above");
+            Scratch.DeleteSqlite(db.Display);
+        });
+    }
     if (options.Postgres)
     {
         Step(section, "importer, PostgreSQL", () =>
@@ -108,12 +111,15 @@ report.Add(gen, "generator (writes the CSV; not a product figure)", Report.Rate(
 
 Database? genSqlite = null, genPg = null;
 ImportRun? importSqlite = null, importPg = null;
-Step(gen, "importer, SQLite", () =>
+if (options.Sqlite)
 {
-    genSqlite = scratch.FreshSqlite("generated.db");
-    importSqlite = ImportBench.Run(report, gen, "SQLite", genSqlite, csv, mapping);
-    report.Add(gen, "SQLite database size", $"{Scratch.MegaBytes(Scratch.SqliteSize(genSqlite.Display)):F0} MB");
-});
+    Step(gen, "importer, SQLite", () =>
+    {
+        genSqlite = scratch.FreshSqlite("generated.db");
+        importSqlite = ImportBench.Run(report, gen, "SQLite", genSqlite, csv, mapping);
+        report.Add(gen, "SQLite database size", $"{Scratch.MegaBytes(Scratch.SqliteSize(genSqlite.Display)):F0} MB");
+    });
+}
 if (options.Postgres)
 {
     Step(gen, "importer, PostgreSQL", () =>
@@ -134,14 +140,16 @@ foreach (var run in new[] { importSqlite, importPg })
 }
 
 // 3. Raw ceilings and the importer/ceiling ratios.
-var batchItems = genSqlite is null ? 20_000 : new DeclarationImporter(genSqlite, TimeProvider.System).BatchItems;
-var reference = genSqlite is null ? null : new ReferenceStore(genSqlite).Load();
+// The ceilings write the generated rows with the reference data of an imported store (SQLite's, or PostgreSQL's with --pg-only).
+var genAny = genSqlite ?? genPg;
+var batchItems = genAny is null ? 20_000 : new DeclarationImporter(genAny, TimeProvider.System).BatchItems;
+var reference = genAny is null ? null : new ReferenceStore(genAny).Load();
 var below = false;
-if (options.RunsImports && genSqlite is not null && reference is not null)
+if (options.RunsImports && reference is not null)
 {
     const string section = "3 raw ceiling";
     const string note = "the importer also parses and validates the CSV (SQLite twice: a first pass finds split declarations; PostgreSQL once) and writes one declaration header row per declaration and the statistics cube";
-    var declarations = importSqlite?.Result.Imported ?? 0;
+    var declarations = (importSqlite ?? importPg)?.Result.Imported ?? 0;
 
     void Ratio(string db, ImportRun? import, Cpu ceilingRun, string ceiling = "ceiling")
     {
@@ -157,25 +165,28 @@ if (options.RunsImports && genSqlite is not null && reference is not null)
             $"ceiling {ceilingRun.Text()}, importer {import.Cpu.Text()}");
     }
 
-    Step(section, "SQLite ceiling", () =>
+    if (options.Sqlite)
     {
-        var db = scratch.FreshSqlite("ceiling.db");
-        var run = Ceilings.Sqlite(db, generator, reference, options.Items, batchItems);
-        report.Add(section, $"SQLite: one prepared INSERT, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
-            $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; copy of declaration_item (same PK and index)");
-        Scratch.DeleteSqlite(db.Display);
-        Ratio("SQLite", importSqlite, run);
-    });
-    // The importer binds by position on SQLite's C API and writes under bulk settings: the same for the ceiling.
-    Step(section, "SQLite ceiling, C API", () =>
-    {
-        var db = scratch.FreshSqlite("ceiling-capi.db");
-        var run = Ceilings.SqliteCApi(db, generator, reference, options.Items, batchItems);
-        report.Add(section, $"SQLite: C API bound by position + the importer's bulk pragmas, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
-            $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; the importer's own SqliteInsert and BulkPragmas, final WAL checkpoint included (the strong ceiling)");
-        Scratch.DeleteSqlite(db.Display);
-        Ratio("SQLite", importSqlite, run, "C-API ceiling");
-    });
+        Step(section, "SQLite ceiling", () =>
+        {
+            var db = scratch.FreshSqlite("ceiling.db");
+            var run = Ceilings.Sqlite(db, generator, reference, options.Items, batchItems);
+            report.Add(section, $"SQLite: one prepared INSERT, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
+                $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; copy of declaration_item (same PK and index)");
+            Scratch.DeleteSqlite(db.Display);
+            Ratio("SQLite", importSqlite, run);
+        });
+        // The importer binds by position on SQLite's C API and writes under bulk settings: the same for the ceiling.
+        Step(section, "SQLite ceiling, C API", () =>
+        {
+            var db = scratch.FreshSqlite("ceiling-capi.db");
+            var run = Ceilings.SqliteCApi(db, generator, reference, options.Items, batchItems);
+            report.Add(section, $"SQLite: C API bound by position + the importer's bulk pragmas, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
+                $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; the importer's own SqliteInsert and BulkPragmas, final WAL checkpoint included (the strong ceiling)");
+            Scratch.DeleteSqlite(db.Display);
+            Ratio("SQLite", importSqlite, run, "C-API ceiling");
+        });
+    }
     if (options.Postgres)
     {
         Step(section, "PostgreSQL ceiling", () =>
