@@ -165,27 +165,27 @@ if (options.RunsImports && reference is not null)
             $"ceiling {ceilingRun.Text()}, importer {import.Cpu.Text()}");
     }
 
+    void SqliteCeiling(string step, string file, Func<Database, Cpu> write, string what, string detail, string ceiling)
+    {
+        Step(section, step, () =>
+        {
+            var db = scratch.FreshSqlite(file);
+            var run = write(db);
+            report.Add(section, $"SQLite: {what}, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
+                $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; {detail}");
+            Scratch.DeleteSqlite(db.Display);
+            Ratio("SQLite", importSqlite, run, ceiling);
+        });
+    }
+
     if (options.Sqlite)
     {
-        Step(section, "SQLite ceiling", () =>
-        {
-            var db = scratch.FreshSqlite("ceiling.db");
-            var run = Ceilings.Sqlite(db, generator, reference, options.Items, batchItems);
-            report.Add(section, $"SQLite: one prepared INSERT, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
-                $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; copy of declaration_item (same PK and index)");
-            Scratch.DeleteSqlite(db.Display);
-            Ratio("SQLite", importSqlite, run);
-        });
+        SqliteCeiling("SQLite ceiling", "ceiling.db", db => Ceilings.Sqlite(db, generator, reference, options.Items, batchItems),
+            "one prepared INSERT", "copy of declaration_item (same PK and index)", "ceiling");
         // The importer binds by position on SQLite's C API and writes under bulk settings: the same for the ceiling.
-        Step(section, "SQLite ceiling, C API", () =>
-        {
-            var db = scratch.FreshSqlite("ceiling-capi.db");
-            var run = Ceilings.SqliteCApi(db, generator, reference, options.Items, batchItems);
-            report.Add(section, $"SQLite: C API bound by position + the importer's bulk pragmas, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
-                $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; the importer's own SqliteInsert and BulkPragmas, final WAL checkpoint included (the strong ceiling)");
-            Scratch.DeleteSqlite(db.Display);
-            Ratio("SQLite", importSqlite, run, "C-API ceiling");
-        });
+        SqliteCeiling("SQLite ceiling, C API", "ceiling-capi.db", db => Ceilings.SqliteCApi(db, generator, reference, options.Items, batchItems),
+            "C API bound by position + the importer's bulk pragmas",
+            "the importer's own SqliteInsert and BulkPragmas, final WAL checkpoint included (the strong ceiling)", "C-API ceiling");
     }
     if (options.Postgres)
     {
