@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using Silkgate.Storage;
+using Silkgate.Storage.Import;
+using Silkgate.Storage.Reference;
+
+// One PostgreSQL import with a chosen bound on the cube's summed cells (DeclarationImporter.CubeFlushCells), timed
+// with the client's and the local cluster's CPU (docs/performance.md, "PostgreSQL import at 10 M, 2026-12-03").
+// Not part of the solution. The database "flushexp" is dropped and created on each run.
+//   dotnet run -c Release --project experiments/Silkgate.Import.Experiments -- FILE.csv MAPPING ADMIN_CONN CELLS
+var admin = args[2];
+var name = "flushexp";
+using (var a = new Npgsql.NpgsqlConnection(admin))
+{
+    a.Open();
+    using var c = a.CreateCommand();
+    c.CommandText = $"DROP DATABASE IF EXISTS {name}"; c.ExecuteNonQuery();
+    c.CommandText = $"CREATE DATABASE {name}"; c.ExecuteNonQuery();
+}
+var db = Database.Resolve(admin.Replace("Database=postgres", "Database=" + name));
+new ReferenceStore(db).EnsureLoaded();
+static double PgCpu()
+{
+    double t = 0;
+    foreach (var d in Directory.GetDirectories("/proc"))
+    {
+        try
+        {
+            if (!File.ReadAllText(d + "/comm").StartsWith("postgres", StringComparison.Ordinal)) continue;
+            var s = File.ReadAllText(d + "/stat"); var f = s[(s.LastIndexOf(')') + 2)..].Split(' ');
+            t += long.Parse(f[11]) + long.Parse(f[12]) + long.Parse(f[13]) + long.Parse(f[14]);
+        }
+        catch (IOException) { }
+    }
+    return t / 100.0;
+}
+var mapping = ColumnMapping.Load(args[1]);
+var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+var sw = Stopwatch.StartNew();
+var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]) }.Import(args[0], mapping, strict: false);
+sw.Stop();
+Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F1} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F1} s, server {PgCpu() - p0:F1} s; {r.Imported} declarations");
