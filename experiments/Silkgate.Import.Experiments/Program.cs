@@ -6,7 +6,9 @@ using Silkgate.Storage.Reference;
 // One PostgreSQL import with a chosen bound on the cube's summed cells (DeclarationImporter.CubeFlushCells), timed
 // with the client's and the local cluster's CPU (docs/performance.md, "PostgreSQL import at 10 M, 2026-12-03").
 // Not part of the solution. The database "flushexp" is dropped and created on each run.
-//   dotnet run -c Release --project experiments/Silkgate.Import.Experiments -- FILE.csv MAPPING ADMIN_CONN CELLS
+//   dotnet run -c Release --project experiments/Silkgate.Import.Experiments -- FILE.csv MAPPING ADMIN_CONN CELLS [SQL]
+// SQL (optional) runs on the fresh, migrated database before the import: to measure what a trigger or an index costs
+// by switching it off (the database is thrown away afterwards).
 var admin = args[2];
 var name = "flushexp";
 using (var a = new Npgsql.NpgsqlConnection(admin))
@@ -18,6 +20,13 @@ using (var a = new Npgsql.NpgsqlConnection(admin))
 }
 var db = Database.Resolve(admin.Replace("Database=postgres", "Database=" + name));
 new ReferenceStore(db).EnsureLoaded();
+if (args.Length > 4)
+{
+    using var conn = db.OpenConnection();
+    using var c = conn.CreateCommand();
+    c.CommandText = args[4];
+    c.ExecuteNonQuery();
+}
 static double PgCpu()
 {
     double t = 0;
