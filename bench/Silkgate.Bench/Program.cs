@@ -61,6 +61,9 @@ bool Step(string section, string what, Action action)
 
 var generator = KashgarGenerator.Create(options.Seed);
 
+// The import target, against a raw ceiling of the same run.
+static string TargetVerdict(double importerOverCeiling) => importerOverCeiling >= 0.5 ? "target ≥ 50 % met" : "target ≥ 50 % NOT met";
+
 // 1. The KCS train file (a copy in the work folder: the importer writes its rejects file beside the input).
 if (options.RunsImports)
 {
@@ -70,17 +73,18 @@ if (options.RunsImports)
     var kcsMapping = ColumnMapping.Load("kcs-synthetic");
 
     // Each import, then section 3's raw ceiling for as many rows (generated item rows of the same width) in a fresh database.
-    void KcsImport(string label, Func<string, Database> fresh, Action<Database> drop, Func<Database, ReferenceData, long, Cpu> ceiling, string what) =>
+    void KcsImport(string label, Func<string, Database> fresh, Action<Database> drop, Func<Database, ReferenceData, long, int, Cpu> ceiling, string what) =>
         Step(section, $"importer, {label}", () =>
         {
             var db = fresh("kcs");
             var import = ImportBench.Run(report, section, label, db, kcs, kcsMapping);
             report.Add(section, $"  fixed cost per Import call, {label}", Report.Seconds(ImportBench.FixedCost(db)), "", "EnsureLoaded + Load on a loaded database (median of 3), inside the figure above");
             var raw = fresh("kcs_ceiling");
-            var run = ceiling(raw, new ReferenceStore(db).Load(), import.Rows);
+            var batch = new DeclarationImporter(db, TimeProvider.System).BatchItems;
+            var run = ceiling(raw, new ReferenceStore(db).Load(), import.Rows, batch);
             var ratio = import.ItemsPerSecond / (import.Rows / run.WallSeconds);
-            report.Add(section, $"  ceiling, {label}: {what}", Report.Rate(import.Rows, run.WallSeconds), "", $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; as section 3, {Report.Count(import.Rows)} rows");
-            report.Add(section, $"  {label}: importer / ceiling", Report.Percent(ratio), ratio >= 0.5 ? "target ≥ 50 % met" : "target ≥ 50 % NOT met",
+            report.Add(section, $"  ceiling, {label}: {what}, {Report.Count(batch)}-row transactions", Report.Rate(import.Rows, run.WallSeconds), "", $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; as section 3, {Report.Count(import.Rows)} rows");
+            report.Add(section, $"  {label}: importer / ceiling", Report.Percent(ratio), TargetVerdict(ratio),
                 "both include their one-time costs (JIT, the first batch); the train file's declarations have one item each, so the importer writes a header row per item beside it");
             drop(raw);
             drop(db);
@@ -89,12 +93,12 @@ if (options.RunsImports)
     if (options.Sqlite)
     {
         KcsImport("SQLite", name => scratch.FreshSqlite(name + ".db"), db => Scratch.DeleteSqlite(db.Display),
-            (db, reference, rows) => Ceilings.Sqlite(db, generator, reference, rows, 20_000), "one prepared INSERT, 20,000-row transactions");
+            (db, reference, rows, batch) => Ceilings.Sqlite(db, generator, reference, rows, batch), "one prepared INSERT");
     }
     if (options.Postgres)
     {
         KcsImport("PostgreSQL", scratch.FreshPostgres, scratch.DropPostgres,
-            (db, reference, rows) => Ceilings.Postgres(db, generator, reference, rows, 20_000), "binary COPY (typed), 20,000-row transactions");
+            (db, reference, rows, batch) => Ceilings.Postgres(db, generator, reference, rows, batch), "binary COPY (typed)");
     }
 }
 
@@ -167,7 +171,7 @@ if (options.RunsImports && reference is not null)
             return;
         var ratio = import.ItemsPerSecond / (options.Items / ceilingRun.WallSeconds);
         below |= ratio < 0.5;
-        report.Add(section, $"{db}: importer / {ceiling}", Report.Percent(ratio), ratio >= 0.5 ? "target ≥ 50 % met" : "target ≥ 50 % NOT met",
+        report.Add(section, $"{db}: importer / {ceiling}", Report.Percent(ratio), TargetVerdict(ratio),
             $"{note} ({Report.Count(declarations)} headers for {Report.Count(options.Items)} items)");
         // The same ratio in CPU seconds (less sensitive to other work on the machine; the importer's parsing counts in full).
         var cpuRatio = ceilingRun.TotalSeconds / import.Cpu.TotalSeconds;

@@ -86,12 +86,25 @@ public sealed class CubeSums
         private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
         private readonly List<string> _names = [];
 
+        // A declaration's items share one flow, port and trade mode string: the last one is answered without a look-up.
+        private string? _last;
+        private ulong _lastCode;
+
         public ulong Of(string value)
+        {
+            if (ReferenceEquals(value, _last))
+                return _lastCode;
+            _lastCode = Code(value);
+            _last = value;
+            return _lastCode;
+        }
+
+        private ulong Code(string value)
         {
             ref var code = ref CollectionsMarshal.GetValueRefOrAddDefault(_codes, value, out var exists);
             if (!exists)
             {
-                // Far beyond the reference data (a few hundred countries, ports and trade modes; 1,229 HS headings).
+                // Far beyond the reference data (a few hundred countries, ports and trade modes; about 1,200 HS headings).
                 if (_names.Count >= 1 << bits)
                 {
                     _codes.Remove(value);
