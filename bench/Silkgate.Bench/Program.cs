@@ -170,7 +170,9 @@ foreach (var run in new[] { importSqlite, importPg })
 // 3. Raw ceilings and the importer/ceiling ratios.
 // The ceilings write the generated rows with the reference data of an imported store (SQLite's, or PostgreSQL's with --pg-only).
 var genAny = genSqlite ?? genPg;
-var batchItems = genAny is null ? 20_000 : new DeclarationImporter(genAny, TimeProvider.System).BatchItems;
+// The importer's batch on each database: the ceilings and the profile's write stages write in batches as large.
+var sqliteBatch = DeclarationImporter.DefaultBatchItems(DbProvider.Sqlite);
+var pgBatch = DeclarationImporter.DefaultBatchItems(DbProvider.Postgres);
 var reference = genAny is null ? null : new ReferenceStore(genAny).Load();
 var below = false;
 if (options.RunsImports && reference is not null)
@@ -199,7 +201,7 @@ if (options.RunsImports && reference is not null)
         {
             var db = scratch.FreshSqlite(file);
             var run = write(db);
-            report.Add(section, $"SQLite: {what}, {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
+            report.Add(section, $"SQLite: {what}, {Report.Count(sqliteBatch)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
                 $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; {detail}");
             Scratch.DeleteSqlite(db.Display);
             Ratio("SQLite", importSqlite, run, ceiling);
@@ -208,10 +210,10 @@ if (options.RunsImports && reference is not null)
 
     if (options.Sqlite)
     {
-        SqliteCeiling("SQLite ceiling", "ceiling.db", db => Ceilings.Sqlite(db, generator, reference, options.Items, batchItems),
+        SqliteCeiling("SQLite ceiling", "ceiling.db", db => Ceilings.Sqlite(db, generator, reference, options.Items, sqliteBatch),
             "one prepared INSERT", "copy of declaration_item (same PK and index)", "ceiling");
         // The importer binds by position on SQLite's C API and writes under bulk settings: the same for the ceiling.
-        SqliteCeiling("SQLite ceiling, C API", "ceiling-capi.db", db => Ceilings.SqliteCApi(db, generator, reference, options.Items, batchItems),
+        SqliteCeiling("SQLite ceiling, C API", "ceiling-capi.db", db => Ceilings.SqliteCApi(db, generator, reference, options.Items, sqliteBatch),
             "C API bound by position + the importer's bulk pragmas",
             "the importer's own SqliteInsert and BulkPragmas, final WAL checkpoint included (the strong ceiling)", "C-API ceiling");
     }
@@ -220,8 +222,8 @@ if (options.RunsImports && reference is not null)
         Step(section, "PostgreSQL ceiling", () =>
         {
             var db = scratch.FreshPostgres("ceiling");
-            var run = Ceilings.Postgres(db, generator, reference, options.Items, batchItems);
-            report.Add(section, $"PostgreSQL: binary COPY (typed), {Report.Count(batchItems)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
+            var run = Ceilings.Postgres(db, generator, reference, options.Items, pgBatch);
+            report.Add(section, $"PostgreSQL: binary COPY (typed), {Report.Count(pgBatch)}-row transactions", Report.Rate(options.Items, run.WallSeconds), "",
                 $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; LIKE declaration_item INCLUDING ALL (same PK and index, no FK)");
             scratch.DropPostgres(db);
             Ratio("PostgreSQL", importPg, run);
@@ -347,19 +349,19 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
             return s;
         }, detail);
     if (p != n)
-        SqliteWrite("SQLite ceiling", db => Ceilings.Sqlite(db, generator, reference, p, batchItems).WallSeconds, "as section 3, on fewer items");
-    SqliteWrite("SQLite writer only (ImportWriter)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
+        SqliteWrite("SQLite ceiling", db => Ceilings.Sqlite(db, generator, reference, p, sqliteBatch).WallSeconds, "as section 3, on fewer items");
+    SqliteWrite("SQLite writer only (ImportWriter)", db => ImportProfile.WriterOnly(db, generator, reference, p, sqliteBatch),
         "declarations built in memory; duplicate check, headers + items, cube upserts, a transaction per batch");
     Step(prof, "SQLite writer, statement by statement", () =>
     {
         var db = scratch.FreshSqlite("profile.db");
-        var split = WriterPieces.Run(db, generator, reference, p, batchItems);
+        var split = WriterPieces.Run(db, generator, reference, p, sqliteBatch);
         Scratch.DeleteSqlite(db.Display);
         report.Add(prof, "SQLite writer, statement by statement" + pLabel, Report.Seconds(split.Total), Report.Rate(p, split.Total),
             $"duplicate check {Report.Seconds(split.Check)}, header rows {Report.Seconds(split.Headers)}, item rows {Report.Seconds(split.Items)}, cube {Report.Seconds(split.Cube)}, commit {Report.Seconds(split.Commit)} (the writer's own pieces)");
     });
-    SqliteWrite("SQLite ceiling, cache_size 256 MiB", db => Ceilings.Sqlite(db, generator, reference, p, batchItems, bigCache).WallSeconds, bigCache + " on the connection");
-    SqliteWrite("SQLite writer only, cache_size 256 MiB", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems, bigCache), bigCache + " on the connection");
+    SqliteWrite("SQLite ceiling, cache_size 256 MiB", db => Ceilings.Sqlite(db, generator, reference, p, sqliteBatch, bigCache).WallSeconds, bigCache + " on the connection");
+    SqliteWrite("SQLite writer only, cache_size 256 MiB", db => ImportProfile.WriterOnly(db, generator, reference, p, sqliteBatch, bigCache), bigCache + " on the connection");
     if (options.Postgres)
     {
         void PgWrite(string what, Func<Database, double> measure, string detail) =>
@@ -371,13 +373,13 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
                 return s;
             }, detail);
         if (p != n)
-            PgWrite("PostgreSQL ceiling", db => Ceilings.Postgres(db, generator, reference, p, batchItems).WallSeconds, "as section 3, on fewer items");
-        PgWrite("PostgreSQL writer only (ImportWriter)", db => ImportProfile.WriterOnly(db, generator, reference, p, batchItems),
+            PgWrite("PostgreSQL ceiling", db => Ceilings.Postgres(db, generator, reference, p, pgBatch).WallSeconds, "as section 3, on fewer items");
+        PgWrite("PostgreSQL writer only (ImportWriter)", db => ImportProfile.WriterOnly(db, generator, reference, p, pgBatch),
             "declarations built in memory; duplicate check, headers + items (typed binary COPY), the per-statement item→declaration check, cube summed over the batches and upserted once, one transaction");
         Step(prof, "PostgreSQL writer, statement by statement", () =>
         {
             var db = scratch.FreshPostgres("profile");
-            var split = WriterPieces.Run(db, generator, reference, p, batchItems);
+            var split = WriterPieces.Run(db, generator, reference, p, pgBatch);
             scratch.DropPostgres(db);
             report.Add(prof, "PostgreSQL writer, statement by statement" + pLabel, Report.Seconds(split.Total), Report.Rate(p, split.Total),
                 $"duplicate check {Report.Seconds(split.Check)}, header COPY {Report.Seconds(split.Headers)}, item COPY {Report.Seconds(split.Items)}, cube {Report.Seconds(split.Cube)}, commit {Report.Seconds(split.Commit)} (the writer's own pieces)");
@@ -387,7 +389,7 @@ if (options.RunsImports && genSqlite is not null && reference is not null && (op
             new ReferenceStore(db).EnsureLoaded();
             using (var conn = db.OpenConnection())
                 Sql.Exec(conn, null, "ALTER TABLE declaration_item DISABLE TRIGGER item_declaration_exists_insert");
-            return ImportProfile.WriterOnly(db, generator, reference, p, batchItems);
+            return ImportProfile.WriterOnly(db, generator, reference, p, pgBatch);
         }, "the same, after ALTER TABLE declaration_item DISABLE TRIGGER item_declaration_exists_insert (migration 11's per-statement check)");
     }
 }
