@@ -43,7 +43,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// writers waiting no longer than that. A PostgreSQL import is one transaction whatever the batch (<see cref="ImportWriter"/>);
     /// there a batch is a step of the pipeline (two COPY statements, one link check, one summing task), and
     /// 100,000 items take a twentieth less time than 20,000 at 1 M items (six alternated pairs, median 0.948; the
-    /// bench process's CPU 0.879) for about 250 MB more memory at the peak (docs/performance.md).
+    /// bench process's CPU 0.879) for about 300 MB more memory at the peak (828 against 520 MB; docs/performance.md).
     /// </summary>
     public static int DefaultBatchItems(DbProvider provider) => provider == DbProvider.Sqlite ? 20_000 : 100_000;
 
