@@ -75,8 +75,7 @@ if (options.RunsImports)
     // Each import, then section 3's raw ceiling for as many rows (generated item rows of the same width) in a fresh
     // database: three times. The first pair pays the one-time costs (JIT of each side's code, the first batch), and
     // the importer pays more of them (it runs far more code than a COPY loop); the second pair is a warm-up (tiered JIT
-    // is still recompiling the hot methods then); the third is the steady state that the 10 M
-    // figures measure.
+    // is still recompiling the hot methods then); the third is warm, though the JIT thread may still be busy in it.
     void KcsImport(string label, Func<string, Database> fresh, Action<Database> drop, Func<Database, ReferenceData, long, int, Cpu> ceiling, string what) =>
         Step(section, $"importer, {label}", () =>
         {
@@ -86,14 +85,14 @@ if (options.RunsImports)
                 {
                     1 => ("", "first run: both include their one-time costs (JIT, the first batch)"),
                     2 => (" (warm-up)", "second run: tiered JIT still recompiles hot methods"),
-                    _ => (" (warm)", "third run: the steady state"),
+                    _ => (" (warm)", "third run: warm (the JIT thread may still be busy)"),
                 };
                 var db = fresh("kcs");
                 var import = ImportBench.Run(report, section, label + run, db, kcs, kcsMapping);
                 if (pass == 1)
                     report.Add(section, $"  fixed cost per Import call, {label}", Report.Seconds(ImportBench.FixedCost(db)), "", "EnsureLoaded + Load on a loaded database (median of 3), inside the figure above");
                 var raw = fresh("kcs_ceiling");
-                var batch = new DeclarationImporter(db, TimeProvider.System).BatchItems;
+                var batch = DeclarationImporter.DefaultBatchItems(db.Provider);
                 var rawRun = ceiling(raw, new ReferenceStore(db).Load(), import.Rows, batch);
                 var ratio = import.ItemsPerSecond / (import.Rows / rawRun.WallSeconds);
                 report.Add(section, $"  ceiling, {label}{run}: {what}, {Report.Count(batch)}-row transactions", Report.Rate(import.Rows, rawRun.WallSeconds), "", $"{Report.Seconds(rawRun.WallSeconds)}, {rawRun.Text()}; as section 3, {Report.Count(import.Rows)} rows");

@@ -7,7 +7,7 @@ using Silkgate.Storage.Reference;
 // with the client's and the local cluster's CPU (docs/performance.md, "PostgreSQL import at 10 M, 2026-12-03").
 // Not part of the solution. The database "flushexp" is dropped and created on each run.
 //   dotnet run -c Release --project experiments/Silkgate.Import.Experiments -- FILE.csv MAPPING ADMIN_CONN CELLS [SQL]
-// BATCH_ITEMS (environment, optional): the importer's batch size (default 20,000).
+// BATCH_ITEMS (environment, optional): the importer's batch size (default: the importer's own for the database).
 // SQL (optional) runs on the fresh, migrated database before the import: to measure what a trigger or an index costs
 // by switching it off (the database is thrown away afterwards).
 var admin = args[2];
@@ -46,6 +46,6 @@ static double PgCpu()
 var mapping = ColumnMapping.Load(args[1]);
 var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 var sw = Stopwatch.StartNew();
-var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : 20_000 }.Import(args[0], mapping, strict: false);
+var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider) }.Import(args[0], mapping, strict: false);
 sw.Stop();
 Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F1} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F1} s, server {PgCpu() - p0:F1} s; {r.Imported} declarations");
