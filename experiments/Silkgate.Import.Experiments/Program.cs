@@ -10,23 +10,31 @@ using Silkgate.Storage.Reference;
 // BATCH_ITEMS (environment, optional): the importer's batch size (default: the importer's own for the database).
 // SQL (optional) runs on the fresh, migrated database before the import: to measure what a trigger or an index costs
 // by switching it off (the database is thrown away afterwards).
+// REPEAT (environment, optional): imports in one process, each into a fresh database (later runs are JIT-warm).
 var admin = args[2];
 var name = "flushexp";
-using (var a = new Npgsql.NpgsqlConnection(admin))
+Database Fresh()
 {
-    a.Open();
-    using var c = a.CreateCommand();
-    c.CommandText = $"DROP DATABASE IF EXISTS {name}"; c.ExecuteNonQuery();
-    c.CommandText = $"CREATE DATABASE {name}"; c.ExecuteNonQuery();
-}
-var db = Database.Resolve(admin.Replace("Database=postgres", "Database=" + name));
-new ReferenceStore(db).EnsureLoaded();
-if (args.Length > 4)
-{
-    using var conn = db.OpenConnection();
-    using var c = conn.CreateCommand();
-    c.CommandText = args[4];
-    c.ExecuteNonQuery();
+    Npgsql.NpgsqlConnection.ClearAllPools();
+    using (var a = new Npgsql.NpgsqlConnection(admin))
+    {
+        a.Open();
+        using var c = a.CreateCommand();
+        c.CommandText = $"DROP DATABASE IF EXISTS {name}"; c.ExecuteNonQuery();
+        c.CommandText = $"CREATE DATABASE {name}"; c.ExecuteNonQuery();
+    }
+    var fresh = Database.Resolve(admin.Replace("Database=postgres", "Database=" + name));
+    new ReferenceStore(fresh).EnsureLoaded();
+    if (args.Length > 4)
+    {
+        using var conn = fresh.OpenConnection();
+        using var c = conn.CreateCommand();
+        c.CommandText = args[4];
+        c.ExecuteNonQuery();
+    }
+    // The import's connection is a new session: database-level settings made by SQL apply to it.
+    Npgsql.NpgsqlConnection.ClearAllPools();
+    return fresh;
 }
 static double PgCpu()
 {
@@ -44,8 +52,13 @@ static double PgCpu()
     return t / 100.0;
 }
 var mapping = ColumnMapping.Load(args[1]);
+var repeat = int.TryParse(Environment.GetEnvironmentVariable("REPEAT"), out var n) ? n : 1;
+for (var run = 1; run <= repeat; run++)
+{
+var db = Fresh();
 var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 var sw = Stopwatch.StartNew();
 var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider) }.Import(args[0], mapping, strict: false);
 sw.Stop();
-Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F1} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F1} s, server {PgCpu() - p0:F1} s; {r.Imported} declarations");
+Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations");
+}

@@ -47,6 +47,14 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// </summary>
     public static int DefaultBatchItems(DbProvider provider) => provider == DbProvider.Sqlite ? 20_000 : 100_000;
 
+    /// <summary>
+    /// The first batch holds at most this many items, and each next one twice as many as the one before, up to
+    /// <see cref="BatchItems"/>: the writer starts after a few thousand rows instead of a whole batch, so that the
+    /// database is not idle while the reader fills the first one. On a file of one batch or less (the train file's
+    /// 37,385 rows) this is what lets reading and writing overlap at all.
+    /// </summary>
+    public const int FirstBatchItems = 5_000;
+
     /// <summary>PostgreSQL: see <see cref="ImportWriter.CubeFlushCells"/>.</summary>
     public int CubeFlushCells { get; init; } = ImportWriter.DefaultCubeFlushCells;
 
@@ -207,7 +215,8 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
 
     /// <summary>
     /// Reads and validates the file: rows that share an id (consecutive) form one declaration; the valid ones are
-    /// handed to <paramref name="emit"/> in batches of about <see cref="BatchItems"/> items (the last one may be empty).
+    /// handed to <paramref name="emit"/> in batches of about <see cref="BatchItems"/> items (the first ones smaller,
+    /// see <see cref="FirstBatchItems"/>; the last one may be empty).
     /// </summary>
     private Parsed Parse(string path, string fileName, ColumnMapping mapping, ReferenceData reference, Action<Pending> emit, HashSet<string>? split)
     {
@@ -218,6 +227,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         var splitCounted = new HashSet<string>(StringComparer.Ordinal);
         var batch = new List<Declaration>();
         var batchItems = 0;
+        var batchLimit = Math.Min(BatchItems, FirstBatchItems);
         long rows = 0, declarations = 0, rejectedDeclarations = 0;
 
         var resolvers = ColumnMapping.Targets.ToDictionary(t => t, mapping.Resolver);
@@ -235,6 +245,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             emit(new Pending(batch, stream.CanSeek ? stream.Position : new FileInfo(path).Length));
             batch = [];
             batchItems = 0;
+            batchLimit = (int)Math.Min(BatchItems, 2L * batchLimit);
         }
 
         void Close()
@@ -252,7 +263,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             {
                 batch.Add(declaration);
                 batchItems += declaration.Items.Count;
-                if (batchItems >= BatchItems)
+                if (batchItems >= batchLimit)
                     Flush();
             }
             group.Clear();

@@ -3,7 +3,9 @@ using Silkgate.Declarations;
 using Silkgate.IntegrationTests.Support;
 using Silkgate.Storage;
 using Silkgate.Storage.Declarations;
+using Silkgate.Storage.Import;
 using Silkgate.Storage.Reference;
+using Silkgate.Storage.Statistics;
 
 namespace Silkgate.IntegrationTests.Storage;
 
@@ -32,6 +34,57 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         var plan = string.Join("\n", Sql.Query(conn, tx, "EXPLAIN " + LookUp, r => r.GetString(0)));
         Assert.False(plan.Contains("Filter:", StringComparison.Ordinal), plan);
         Assert.Contains("external_id", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_first_load_builds_the_statistics_keys_after_its_rows_and_the_next_import_adds_to_them()
+    {
+        var db = databases.Create();
+        new ReferenceStore(db).EnsureLoaded();
+        var keys = StatisticsKeys(db);
+        Assert.Equal(3, keys.Count);
+        // 12,000 cells (4,000 headings in three months): above the size from which the keys are built after the rows.
+        var first = Enumerable.Range(0, 12_000).Select(n => Released("A" + n.ToString(CultureInfo.InvariantCulture), n)).ToList();
+        Assert.Equal(12_000, Import(db, first));
+        Assert.Equal(keys, StatisticsKeys(db));
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+        // The same cells again from another import: the tables have rows, so it adds to them through their keys.
+        Assert.Equal(12_000, Import(db, [.. first.Select(d => d with { ExternalId = "B" + d.ExternalId[1..] })]));
+        Assert.Equal(keys, StatisticsKeys(db));
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+        using var conn = db.OpenConnection();
+        Assert.Equal(12_000, Sql.Scalar<long>(conn, null, "SELECT count(*) FROM stats_cube WHERE items = 2"));
+    }
+
+    private static long Import(Database db, IReadOnlyList<Declaration> declarations)
+    {
+        using var conn = db.OpenConnection();
+        using var import = new ImportWriter(new DeclarationWriter(TimeProvider.System), conn);
+        import.Write(declarations.Take(5_000).ToList());
+        import.Write(declarations.Skip(5_000).ToList());
+        return import.Complete();
+    }
+
+    /// <summary>The statistics tables' primary keys, as PostgreSQL states them.</summary>
+    private static List<string> StatisticsKeys(Database db)
+    {
+        using var conn = db.OpenConnection();
+        return Sql.Query(conn, null,
+            "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text IN ('stats_cube', 'stats_rollup', 'stats_hs') ORDER BY 1",
+            r => r.GetString(0)).ToList();
+    }
+
+    /// <summary>A released import of one item: heading 1000 + n mod 4,000, released in one of three months by n / 4,000.</summary>
+    private static Declaration Released(string id, int n)
+    {
+        var d = BulkDeclarations.Lodged(id, items: 1);
+        var heading = (1000 + (n % 4000)).ToString(CultureInfo.InvariantCulture);
+        return d with
+        {
+            State = DeclarationState.Released,
+            ReleaseDate = new DateOnly(2023, 1 + (n / 4000), 10),
+            Items = [d.Items[0] with { HsCode = heading + "000000" }],
+        };
     }
 
     private static Declaration Lodged(string id) =>
