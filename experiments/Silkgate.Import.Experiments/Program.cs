@@ -55,10 +55,10 @@ var mapping = ColumnMapping.Load(args[1]);
 var repeat = int.TryParse(Environment.GetEnvironmentVariable("REPEAT"), out var n) ? n : 1;
 for (var run = 1; run <= repeat; run++)
 {
-var db = Fresh();
-var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-var sw = Stopwatch.StartNew();
-var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider) }.Import(args[0], mapping, strict: false);
-sw.Stop();
-Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations");
+    var db = Fresh();
+    var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    var sw = Stopwatch.StartNew();
+    var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider) }.Import(args[0], mapping, strict: false);
+    sw.Stop();
+    Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations");
 }

@@ -213,7 +213,7 @@ public static class CubeMaintainer
     /// </summary>
     private static Dictionary<CubeCell, CubeMeasures> InsertNewMonths(NpgsqlConnection conn, DbTransaction tx, Dictionary<CubeCell, CubeMeasures> changes)
     {
-        Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", CubeTable.All.Select(t => t.Name))} IN SHARE ROW EXCLUSIVE MODE");
+        LockAgainstWriters(conn, tx);
         var months = changes.Keys.Select(c => c.ReleaseMonth).Distinct().ToArray();
         // The roll-up has a row for every month the cube has a cell in (the three tables agree).
         var stored = Sql.Query(conn, tx, $"SELECT DISTINCT release_month FROM {CubeTable.Rollup.Name} WHERE release_month = ANY(@p0)", r => r.GetInt32(0), months).ToHashSet();
@@ -238,6 +238,10 @@ public static class CubeMaintainer
         return rest;
     }
 
+    /// <summary>The three statistics tables locked against other writers (SHARE ROW EXCLUSIVE; readers go on) until the commit.</summary>
+    private static void LockAgainstWriters(NpgsqlConnection conn, DbTransaction tx) =>
+        Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", CubeTable.All.Select(t => t.Name))} IN SHARE ROW EXCLUSIVE MODE");
+
     /// <summary>The primary key of a statistics table, dropped for a first load (<see cref="DropKeysOfEmptyTables"/>).</summary>
     public sealed record DroppedKey(string Table, string Name, string Definition);
 
@@ -254,8 +258,8 @@ public static class CubeMaintainer
     /// </summary>
     public static IReadOnlyList<DroppedKey> DropKeysOfEmptyTables(NpgsqlConnection conn, DbTransaction tx)
     {
+        LockAgainstWriters(conn, tx);
         var tables = CubeTable.All.Select(t => t.Name).ToArray();
-        Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", tables)} IN SHARE ROW EXCLUSIVE MODE");
         if (tables.Any(t => Sql.Scalar<bool>(conn, tx, $"SELECT EXISTS (SELECT 1 FROM {t})")))
             return [];
         var keys = Sql.Query(conn, tx,
