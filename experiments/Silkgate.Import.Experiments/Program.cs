@@ -52,13 +52,41 @@ static double PgCpu()
     return t / 100.0;
 }
 var mapping = ColumnMapping.Load(args[1]);
+// ALLOC=1 (environment, optional): the runtime's allocation samples (one per ~100 KB) summed by type, printed at the end.
+using var allocations = Environment.GetEnvironmentVariable("ALLOC") == "1" ? new AllocationSampler() : null;
 var repeat = int.TryParse(Environment.GetEnvironmentVariable("REPEAT"), out var n) ? n : 1;
 for (var run = 1; run <= repeat; run++)
 {
     var db = Fresh();
     var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+    var (g0, g1, g2, pause, alloc) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
     var sw = Stopwatch.StartNew();
     var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider) }.Import(args[0], mapping, strict: false);
     sw.Stop();
-    Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations");
+    Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations; GC {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F3} s, allocated {(GC.GetTotalAllocatedBytes() - alloc) / 1e9:F2} GB");
+}
+
+/// <summary>Listens to the runtime's GCAllocationTick events in-process: bytes sampled per allocated type.</summary>
+sealed class AllocationSampler : System.Diagnostics.Tracing.EventListener
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> bytes = new();
+    protected override void OnEventSourceCreated(System.Diagnostics.Tracing.EventSource source)
+    {
+        if (source.Name == "Microsoft-Windows-DotNETRuntime")
+            EnableEvents(source, System.Diagnostics.Tracing.EventLevel.Verbose, (System.Diagnostics.Tracing.EventKeywords)0x1);
+    }
+    protected override void OnEventWritten(System.Diagnostics.Tracing.EventWrittenEventArgs e)
+    {
+        if (e.EventName?.StartsWith("GCAllocationTick", StringComparison.Ordinal) != true || e.PayloadNames is null) return;
+        var type = e.Payload![e.PayloadNames.IndexOf("TypeName")]?.ToString() ?? "?";
+        var amount = Convert.ToInt64(e.Payload[e.PayloadNames.IndexOf("AllocationAmount")], System.Globalization.CultureInfo.InvariantCulture);
+        bytes.AddOrUpdate(type, amount, (_, v) => v + amount);
+    }
+    public override void Dispose()
+    {
+        base.Dispose();
+        var total = bytes.Values.Sum();
+        foreach (var (type, b) in bytes.OrderByDescending(kv => kv.Value).Take(30))
+            Console.WriteLine($"{b * 100.0 / total,6:F2} %  {b / 1e6,9:F1} MB  {type}");
+    }
 }

@@ -111,16 +111,60 @@ public sealed partial class ColumnMapping
         return [];
     }
 
-    /// <summary>Builds a resolver for one file header: target field → function of a row.</summary>
+    /// <summary>
+    /// A function of a row for one target field: the column's trimmed value (null when empty), the template filled
+    /// in, the constant, or null when the field is not mapped. Column positions are looked up once per header, not
+    /// on every row: the import calls these some twenty times per row.
+    /// </summary>
     public Func<CsvRow, string?> Resolver(string target)
     {
         if (Columns.TryGetValue(target, out var column))
-            return row => row[column] is { Length: > 0 } v ? v.Trim() : null;
+        {
+            var position = new ColumnPosition(column);
+            return row => row.Field(position.In(row)) is { Length: > 0 } v ? v.Trim() : null;
+        }
         if (Templates.TryGetValue(target, out var template))
-            return row => Placeholder().Replace(template, m => row[m.Groups[1].Value].Trim());
+        {
+            // "KCS-{Office ID}" → the literal parts, and the column filled in after each.
+            var matches = Placeholder().Matches(template);
+            var literals = new string[matches.Count + 1];
+            var columns = new ColumnPosition[matches.Count];
+            var at = 0;
+            for (var i = 0; i < matches.Count; i++)
+            {
+                literals[i] = template[at..matches[i].Index];
+                columns[i] = new ColumnPosition(matches[i].Groups[1].Value);
+                at = matches[i].Index + matches[i].Length;
+            }
+            literals[^1] = template[at..];
+            return row =>
+            {
+                var text = new System.Text.StringBuilder(literals[0]);
+                for (var i = 0; i < columns.Length; i++)
+                    text.Append(row.Field(columns[i].In(row)).AsSpan().Trim()).Append(literals[i + 1]);
+                return text.ToString();
+            };
+        }
         if (Constants.TryGetValue(target, out var constant))
             return _ => constant;
         return _ => null;
+    }
+
+    /// <summary>A column's position in the header of the rows met last (-1 when absent): looked up again only when the header changes.</summary>
+    private sealed class ColumnPosition(string column)
+    {
+        private sealed record Known(IReadOnlyDictionary<string, int> Header, int Index);
+
+        // One reference, replaced whole: a resolver shared between threads never pairs a header with another's index.
+        private Known? known;
+
+        public int In(CsvRow row)
+        {
+            var k = known;
+            if (k is null || !ReferenceEquals(k.Header, row.Header))
+                known = k = new Known(row.Header, row.Header.TryGetValue(column, out var i) ? i : -1);
+            return k.Index;
+        }
     }
 
     [GeneratedRegex(@"\{([^}]+)\}")]

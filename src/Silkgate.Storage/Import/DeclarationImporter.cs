@@ -55,6 +55,14 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// </summary>
     public const int FirstBatchItems = 5_000;
 
+    /// <summary>
+    /// PostgreSQL: a file of at least this many bytes, imported into a store without declarations, loads the
+    /// declaration tables without their indexes and builds them afterwards (<see cref="ImportWriter.KeysAfterRows"/>).
+    /// </summary>
+    public long KeysAfterRowsFromBytes { get; init; } = DefaultKeysAfterRowsFromBytes;
+
+    public const long DefaultKeysAfterRowsFromBytes = 1 << 20;
+
     /// <summary>PostgreSQL: see <see cref="ImportWriter.CubeFlushCells"/>.</summary>
     public int CubeFlushCells { get; init; } = ImportWriter.DefaultCubeFlushCells;
 
@@ -183,7 +191,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
-            using var batches = new ImportWriter(writer, conn) { CubeFlushCells = CubeFlushCells };
+            using var batches = new ImportWriter(writer, conn) { CubeFlushCells = CubeFlushCells, KeysAfterRows = totalBytes >= KeysAfterRowsFromBytes };
             foreach (var pending in queue.GetConsumingEnumerable())
             {
                 batches.Write(pending.Declarations);
@@ -230,8 +238,9 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         var batchLimit = Math.Min(BatchItems, FirstBatchItems);
         long rows = 0, declarations = 0, rejectedDeclarations = 0;
 
-        var resolvers = ColumnMapping.Targets.ToDictionary(t => t, mapping.Resolver);
-        var idOf = resolvers["external_id"];
+        var fields = new RowFields(mapping);
+        var headerFields = fields.Header;
+        var idOf = fields.ExternalId;
         var sourceColumns = mapping.SourceColumns().ToArray();
 
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -253,7 +262,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             if (group.Count == 0)
                 return;
             declarations++;
-            var (declaration, problems) = Build(group, groupId!, fileName, mapping, resolvers, reference);
+            var (declaration, problems) = Build(group, groupId!, fileName, mapping, fields, headerFields, reference);
             if (declaration is null)
             {
                 rejectedDeclarations++;
@@ -328,9 +337,52 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         return split;
     }
 
+    /// <summary>The mapping's resolvers, one field each: looked up once per file, not by name on every row.</summary>
+    private sealed class RowFields(ColumnMapping mapping)
+    {
+        public readonly Func<CsvRow, string?> ExternalId = mapping.Resolver("external_id");
+        public readonly Func<CsvRow, string?> EnterpriseId = mapping.Resolver("enterprise_id");
+        public readonly Func<CsvRow, string?> Flow = mapping.Resolver("flow");
+        public readonly Func<CsvRow, string?> State = mapping.Resolver("state");
+        public readonly Func<CsvRow, string?> DeclarationDate = mapping.Resolver("declaration_date");
+        public readonly Func<CsvRow, string?> ReleaseDate = mapping.Resolver("release_date");
+        public readonly Func<CsvRow, string?> Port = mapping.Resolver("port");
+        public readonly Func<CsvRow, string?> TradeMode = mapping.Resolver("trade_mode");
+        public readonly Func<CsvRow, string?> TransportMode = mapping.Resolver("transport_mode");
+        public readonly Func<CsvRow, string?> HeaderPartner = mapping.Resolver("header_partner_country");
+        public readonly Func<CsvRow, string?> Currency = mapping.Resolver("currency");
+        public readonly Func<CsvRow, string?> Freight = mapping.Resolver("freight");
+        public readonly Func<CsvRow, string?> Insurance = mapping.Resolver("insurance");
+        public readonly Func<CsvRow, string?> InZone = mapping.Resolver("in_zone");
+        public readonly Func<CsvRow, string?> Ecommerce = mapping.Resolver("ecommerce");
+        public readonly Func<CsvRow, string?> ItemNo = mapping.Resolver("item_no");
+        public readonly Func<CsvRow, string?> HsCode = mapping.Resolver("hs_code");
+        public readonly Func<CsvRow, string?> Description = mapping.Resolver("description");
+        public readonly Func<CsvRow, string?> PartnerCountry = mapping.Resolver("partner_country");
+        public readonly Func<CsvRow, string?> Quantity = mapping.Resolver("quantity");
+        public readonly Func<CsvRow, string?> QuantityUnit = mapping.Resolver("quantity_unit");
+        public readonly Func<CsvRow, string?> NetMassKg = mapping.Resolver("net_mass_kg");
+        public readonly Func<CsvRow, string?> Value = mapping.Resolver("value");
+        public readonly Func<CsvRow, string?> Preference = mapping.Resolver("preference");
+        public readonly Func<CsvRow, string?> CertificateOfOrigin = mapping.Resolver("certificate_of_origin");
+
+        /// <summary>The header fields: taken from a declaration's first row, every other row must agree.</summary>
+        public (string Target, Func<CsvRow, string?> Of)[] Header =>
+        [
+            ("enterprise_id", EnterpriseId), ("flow", Flow), ("state", State), ("declaration_date", DeclarationDate),
+            ("release_date", ReleaseDate), ("port", Port), ("trade_mode", TradeMode), ("transport_mode", TransportMode),
+            ("header_partner_country", HeaderPartner), ("currency", Currency), ("freight", Freight),
+            ("insurance", Insurance), ("in_zone", InZone), ("ecommerce", Ecommerce),
+        ];
+    }
+
+    /// <summary>
+    /// One declaration from its rows, or the reasons it is refused. Plain loops: this runs once per declaration of
+    /// the file (the LINQ it had allocated a quarter of an import's memory at 1 M items).
+    /// </summary>
     private static (Declaration?, List<ImportReject>) Build(
         List<CsvRow> rows, string externalId, string file, ColumnMapping mapping,
-        Dictionary<string, Func<CsvRow, string?>> f, ReferenceData reference)
+        RowFields f, (string Target, Func<CsvRow, string?> Of)[] headerFields, ReferenceData reference)
     {
         var problems = new List<ImportReject>();
         void Reject(CsvRow row, RuleViolation? v)
@@ -340,36 +392,43 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         }
 
         var first = rows[0];
-        foreach (var row in rows.Where(r => r.Fields.Count != r.HeaderCount))
-            Reject(row, new RuleViolation(DeclarationRules.WrongColumnCount, $"expected {row.HeaderCount} columns, found {row.Fields.Count}"));
+        foreach (var row in rows)
+        {
+            if (row.Fields.Count != row.HeaderCount)
+                Reject(row, new RuleViolation(DeclarationRules.WrongColumnCount, $"expected {row.HeaderCount} columns, found {row.Fields.Count}"));
+        }
         if (problems.Count > 0)
             return (null, problems);
         if (externalId.Length == 0)
             Reject(first, new RuleViolation(DeclarationRules.MissingField, "the declaration id is empty"));
 
-        // Header fields: taken from the first row; every other row must agree.
-        string[] headerTargets = ["enterprise_id", "flow", "state", "declaration_date", "release_date", "port", "trade_mode", "transport_mode", "header_partner_country", "currency", "freight", "insurance", "in_zone", "ecommerce"];
-        foreach (var target in headerTargets)
+        foreach (var (target, of) in headerFields)
         {
-            var expected = f[target](first);
-            foreach (var row in rows.Skip(1).Where(r => f[target](r) != expected))
-                Reject(row, new RuleViolation(DeclarationRules.HeaderDisagrees, $"{target} '{f[target](row)}' differs from '{expected}' on the declaration's first row"));
+            var expected = of(first);
+            for (var r = 1; r < rows.Count; r++)
+            {
+                var actual = of(rows[r]);
+                if (actual != expected)
+                    Reject(rows[r], new RuleViolation(DeclarationRules.HeaderDisagrees, $"{target} '{actual}' differs from '{expected}' on the declaration's first row"));
+            }
         }
 
-        var enterprise = f["enterprise_id"](first);
+        var enterprise = f.EnterpriseId(first);
         if (enterprise is null)
             Reject(first, new RuleViolation(DeclarationRules.MissingField, "enterprise_id is empty"));
-        Flow? flow = f["flow"](first) switch { "import" => Flow.Import, "export" => Flow.Export, _ => null };
+        var flowText = f.Flow(first);
+        Flow? flow = flowText switch { "import" => Flow.Import, "export" => Flow.Export, _ => null };
         if (flow is null)
-            Reject(first, new RuleViolation(DeclarationRules.UnknownFlow, $"flow '{f["flow"](first)}' is not import or export"));
-        var declDate = ParseDate(f["declaration_date"](first));
+            Reject(first, new RuleViolation(DeclarationRules.UnknownFlow, $"flow '{flowText}' is not import or export"));
+        var declText = f.DeclarationDate(first);
+        var declDate = ParseDate(declText);
         if (declDate is null)
-            Reject(first, new RuleViolation(DeclarationRules.BadDate, $"declaration date '{f["declaration_date"](first)}' is not a date YYYY-MM-DD"));
-        var releaseText = f["release_date"](first);
+            Reject(first, new RuleViolation(DeclarationRules.BadDate, $"declaration date '{declText}' is not a date YYYY-MM-DD"));
+        var releaseText = f.ReleaseDate(first);
         var releaseDate = ParseDate(releaseText);
         if (releaseText is not null && releaseDate is null)
             Reject(first, new RuleViolation(DeclarationRules.BadDate, $"release date '{releaseText}' is not a date YYYY-MM-DD"));
-        var stateText = f["state"](first) ?? (releaseText is null ? "lodged" : "released");
+        var stateText = f.State(first) ?? (releaseText is null ? "lodged" : "released");
         DeclarationState? state = stateText switch
         {
             "released" => DeclarationState.Released,
@@ -380,60 +439,82 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             Reject(first, new RuleViolation(DeclarationRules.UnknownState, $"state '{stateText}' cannot be imported (released or lodged)"));
         if (state == DeclarationState.Released && releaseText is null)
             Reject(first, new RuleViolation(DeclarationRules.MissingField, "a released declaration needs a release date"));
-        var port = f["port"](first);
+        var port = f.Port(first);
         if (port is null)
             Reject(first, new RuleViolation(DeclarationRules.MissingField, "port is empty"));
         else if (!mapping.PortsAreExternal && reference.Port(port) is null)
             Reject(first, new RuleViolation(DeclarationRules.UnknownPort, $"port '{port}' is not a Kashgar port ({string.Join(", ", reference.Ports.Select(p => p.Code))})"));
-        var tradeModeCode = f["trade_mode"](first);
+        var tradeModeCode = f.TradeMode(first);
         var tradeMode = tradeModeCode is null ? null : reference.TradeMode(tradeModeCode);
         if (tradeMode is null)
             Reject(first, new RuleViolation(DeclarationRules.UnknownTradeMode, $"trade mode '{tradeModeCode}' is not in the trade-mode table"));
-        var currency = f["currency"](first);
+        var currency = f.Currency(first);
         if (declDate is { } dd)
             Reject(first, DeclarationRules.CheckCurrencyAndRate(reference, currency, dd));
-        var headerPartner = f["header_partner_country"](first);
+        var headerPartner = f.HeaderPartner(first);
         if (headerPartner is not null)
             Reject(first, DeclarationRules.CheckCountry(reference, headerPartner, "header partner country"));
-        var freight = ParseAmount(f["freight"](first)) ?? 0m;
-        var insurance = ParseAmount(f["insurance"](first)) ?? 0m;
+        var freight = ParseAmount(f.Freight(first)) ?? 0m;
+        var insurance = ParseAmount(f.Insurance(first)) ?? 0m;
         Reject(first, DeclarationRules.CheckNonNegative(freight, "freight", DeclarationRules.BadValue));
         Reject(first, DeclarationRules.CheckNonNegative(insurance, "insurance", DeclarationRules.BadValue));
 
-        var items = new List<(int No, string Hs, string? Desc, string Partner, decimal? Qty, string? Unit, decimal Mass, decimal Value, string? Pref, string? Cert)>();
-        var itemNo = 0;
-        foreach (var row in rows)
+        var parsed = new ParsedItem[rows.Count];
+        var values = new decimal[rows.Count];
+        for (var k = 0; k < rows.Count; k++)
         {
-            itemNo++;
-            var no = f["item_no"](row) is { } noText
-                ? int.TryParse(noText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1
-                : itemNo;
+            var row = rows[k];
+            var noText = f.ItemNo(row);
+            var no = noText is null
+                ? k + 1
+                : int.TryParse(noText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
             if (no < 1)
-                Reject(row, new RuleViolation(DeclarationRules.MissingField, $"item number '{f["item_no"](row)}' is not a positive integer"));
-            var hs = f["hs_code"](row);
+                Reject(row, new RuleViolation(DeclarationRules.MissingField, $"item number '{noText}' is not a positive integer"));
+            var hs = f.HsCode(row);
             if (declDate is { } d)
                 Reject(row, DeclarationRules.CheckHsCode(reference, hs, d));
-            var partner = f["partner_country"](row);
+            var partner = f.PartnerCountry(row);
             Reject(row, DeclarationRules.CheckCountry(reference, partner, flow == Flow.Export ? "destination country" : "origin country"));
-            var valueText = f["value"](row);
+            var valueText = f.Value(row);
             var value = ParseAmount(valueText);
             Reject(row, DeclarationRules.CheckNonNegative(value, $"value '{valueText}'", DeclarationRules.BadValue));
-            var massText = f["net_mass_kg"](row);
+            var massText = f.NetMassKg(row);
             var mass = ParseAmount(massText);
             Reject(row, DeclarationRules.CheckNonNegative(mass, $"net mass '{massText}'", DeclarationRules.BadMass));
-            var qtyText = f["quantity"](row);
+            var qtyText = f.Quantity(row);
             var qty = ParseAmount(qtyText);
             if (qtyText is not null)
                 Reject(row, DeclarationRules.CheckNonNegative(qty, $"quantity '{qtyText}'", DeclarationRules.BadQuantity));
-            items.Add((no, hs ?? "", f["description"](row), partner ?? "", qty, f["quantity_unit"](row), mass ?? 0, value ?? 0, f["preference"](row), f["certificate_of_origin"](row)));
+            values[k] = value ?? 0;
+            parsed[k] = new ParsedItem(no, hs ?? "", partner ?? "", qty, mass ?? 0);
         }
-        if (items.Select(i => i.No).Distinct().Count() != items.Count)
+        if (!DistinctItemNumbers(parsed))
             Reject(first, new RuleViolation(DeclarationRules.MissingField, "item numbers repeat within the declaration"));
         if (problems.Count > 0)
             return (null, problems);
 
         var rate = reference.Rates.Rate(YearMonth.Of(declDate!.Value), currency!);
-        var statistical = StatisticalValue.InCny(flow!.Value, items.Select(i => i.Value).ToList(), freight, insurance, rate);
+        // The statistical values need every item's value first: freight and insurance are shared out by value.
+        var statistical = StatisticalValue.InCny(flow!.Value, values, freight, insurance, rate);
+        var items = new DeclarationItem[rows.Count];
+        for (var k = 0; k < items.Length; k++)
+        {
+            var (row, p) = (rows[k], parsed[k]);
+            items[k] = new DeclarationItem
+            {
+                ItemNo = p.No,
+                HsCode = p.Hs,
+                Description = f.Description(row),
+                PartnerCountry = p.Partner,
+                Quantity = p.Quantity,
+                QuantityUnit = f.QuantityUnit(row),
+                NetMassKg = p.Mass,
+                ValueOriginal = values[k],
+                StatisticalValueCny = statistical[k],
+                Preference = f.Preference(row),
+                CertificateOfOrigin = f.CertificateOfOrigin(row),
+            };
+        }
         var declaration = new Declaration
         {
             EnterpriseId = enterprise!,
@@ -445,29 +526,35 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             ReleaseDate = releaseDate,
             Port = port!,
             TradeMode = tradeMode!.Code,
-            TransportMode = f["transport_mode"](first),
+            TransportMode = f.TransportMode(first),
             PartnerCountry = headerPartner,
             Currency = currency!,
             Freight = freight,
             Insurance = insurance,
-            InZone = ParseBool(f["in_zone"](first)) ?? tradeMode.InZone,
-            Ecommerce = ParseBool(f["ecommerce"](first)) ?? tradeMode.Ecommerce,
-            Items = items.Select((i, k) => new DeclarationItem
-            {
-                ItemNo = i.No,
-                HsCode = i.Hs,
-                Description = i.Desc,
-                PartnerCountry = i.Partner,
-                Quantity = i.Qty,
-                QuantityUnit = i.Unit,
-                NetMassKg = i.Mass,
-                ValueOriginal = i.Value,
-                StatisticalValueCny = statistical[k],
-                Preference = i.Pref,
-                CertificateOfOrigin = i.Cert,
-            }).ToList(),
+            InZone = ParseBool(f.InZone(first)) ?? tradeMode.InZone,
+            Ecommerce = ParseBool(f.Ecommerce(first)) ?? tradeMode.Ecommerce,
+            Items = items,
         };
         return (declaration, problems);
+    }
+
+    /// <summary>An item's checked fields, kept until the declaration is known to be valid.</summary>
+    private readonly record struct ParsedItem(int No, string Hs, string Partner, decimal? Quantity, decimal Mass);
+
+    /// <summary>True when no item number repeats (declarations have a few items: a quadratic scan allocates nothing).</summary>
+    private static bool DistinctItemNumbers(ParsedItem[] items)
+    {
+        if (items.Length > 64)
+            return items.Select(i => i.No).Distinct().Count() == items.Length;
+        for (var i = 1; i < items.Length; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                if (items[i].No == items[j].No)
+                    return false;
+            }
+        }
+        return true;
     }
 
     private static DateOnly? ParseDate(string? text) =>

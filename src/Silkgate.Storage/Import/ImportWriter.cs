@@ -52,6 +52,17 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     private Task _summing = Task.CompletedTask;
     private int _cells;
 
+    /// <summary>
+    /// PostgreSQL: when the store has no declarations yet, drop the declaration tables' indexes at the start and
+    /// build them from the rows before the commit (<see cref="DeclarationWriter.DropIndexesOfEmptyTables"/>). Set
+    /// for large files (<see cref="DeclarationImporter.KeysAfterRowsFromBytes"/>): the tables stay locked
+    /// exclusively while they load.
+    /// </summary>
+    public bool KeysAfterRows { get; init; }
+
+    // The statements that build the declaration tables' indexes again, when a first load dropped them.
+    private IReadOnlyList<string> _restoreIndexes = [];
+
     /// <summary>PostgreSQL: the summed cube changes kept in memory before they are written (memory stays bounded on files of tens of millions of items).</summary>
     public int CubeFlushCells { get; init; } = DefaultCubeFlushCells;
 
@@ -94,6 +105,8 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     {
         var tx = conn.BeginTransaction();
         Sql.Exec(conn, tx, "SET LOCAL work_mem = '64MB'");
+        if (KeysAfterRows && conn is NpgsqlConnection pg)
+            _restoreIndexes = DeclarationWriter.DropIndexesOfEmptyTables(pg, tx);
         return tx;
     }
 
@@ -112,6 +125,8 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     {
         if (_tx is not null)
         {
+            // The indexes first: the server builds them while the last batch's sums are still being made.
+            PostgresIndexes.Restore((NpgsqlConnection)conn, _tx, _restoreIndexes);
             FlushCube(lastBeforeCommit: true);
             _tx.Commit();
             _tx.Dispose();
@@ -133,7 +148,7 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
                 CubeMaintainer.Apply(conn, _tx!, part, lastBeforeCommit);
         }
         if (dropped.Count > 0)
-            CubeMaintainer.RestoreKeys((NpgsqlConnection)conn, _tx!, dropped);
+            PostgresIndexes.Restore((NpgsqlConnection)conn, _tx!, dropped);
         Volatile.Write(ref _cells, 0);
     }
 

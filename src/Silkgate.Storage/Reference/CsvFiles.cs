@@ -23,6 +23,12 @@ public sealed class CsvRow(string file, int line, IReadOnlyDictionary<string, in
     public string this[string column] =>
         header.TryGetValue(column, out var i) && i < fields.Length ? fields[i] : "";
 
+    /// <summary>The header the row was read under (column name → position); every row of a file shares one.</summary>
+    public IReadOnlyDictionary<string, int> Header => header;
+
+    /// <summary>The field at a position of <see cref="Header"/>; "" past the row's end or for a negative position.</summary>
+    public string Field(int index) => (uint)index < (uint)fields.Length ? fields[index] : "";
+
     public string? Optional(string column) => this[column] is { Length: > 0 } s ? s.Trim() : null;
 
     public string Required(string column)

@@ -242,32 +242,20 @@ public static class CubeMaintainer
     private static void LockAgainstWriters(NpgsqlConnection conn, DbTransaction tx) =>
         Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", CubeTable.All.Select(t => t.Name))} IN SHARE ROW EXCLUSIVE MODE");
 
-    /// <summary>The primary key of a statistics table, dropped for a first load (<see cref="DropKeysOfEmptyTables"/>).</summary>
-    public sealed record DroppedKey(string Table, string Name, string Definition);
-
     /// <summary>
     /// PostgreSQL, before an import's last cube write: when the three statistics tables are empty (a first load),
-    /// their primary keys are dropped, so that the cells go in by COPY without a B-tree insertion each, and
-    /// <see cref="RestoreKeys"/> builds them again, from the rows, before the commit. The cube's eight-column key is
-    /// the long pole of a first load's last seconds: 881,864 cells (a million items) took 3.6–4.2 s to copy into the
-    /// keyed table and 1.0–1.4 s into the bare one, and the key's build 0.6–1.0 s (docs/performance.md). The build
-    /// checks uniqueness as the key would have; the drop and the build are in the import's transaction, so a failure
-    /// rolls both back. Dropping a key locks the table exclusively until the commit: readers of the empty tables wait
-    /// for the end of the import instead of reading nothing (other writers already wait, see <see cref="InsertNewMonths"/>).
-    /// Returns the keys dropped (none when a table has rows).
+    /// their primary keys are dropped (<see cref="PostgresIndexes"/>), so that the cells go in by COPY without a
+    /// B-tree insertion each, and built again, from the rows, before the commit. The cube's eight-column key is the
+    /// long pole of a first load's last seconds: 881,864 cells (a million items) took 3.6–4.2 s to copy into the
+    /// keyed table and 1.0–1.4 s into the bare one, and the key's build 0.6–1.0 s (docs/performance.md). Readers of
+    /// the empty tables wait for the end of the import instead of reading nothing (other writers already wait, see
+    /// <see cref="InsertNewMonths"/>). Returns the statements that build the keys again (none when a table has rows).
     /// </summary>
-    public static IReadOnlyList<DroppedKey> DropKeysOfEmptyTables(NpgsqlConnection conn, DbTransaction tx)
+    public static IReadOnlyList<string> DropKeysOfEmptyTables(NpgsqlConnection conn, DbTransaction tx)
     {
         LockAgainstWriters(conn, tx);
         var tables = CubeTable.All.Select(t => t.Name).ToArray();
-        if (tables.Any(t => Sql.Scalar<bool>(conn, tx, $"SELECT EXISTS (SELECT 1 FROM {t})")))
-            return [];
-        var keys = Sql.Query(conn, tx,
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c WHERE c.contype = 'p' AND c.conrelid::regclass::text = ANY(@p0)",
-            r => new DroppedKey(r.GetString(0), r.GetString(1), r.GetString(2)), [tables]).ToList();
-        foreach (var key in keys)
-            Sql.Exec(conn, tx, $"ALTER TABLE {key.Table} DROP CONSTRAINT \"{key.Name}\"");
-        return keys;
+        return PostgresIndexes.AllEmpty(conn, tx, tables) ? PostgresIndexes.Drop(conn, tx, tables) : [];
     }
 
     /// <summary>
@@ -282,13 +270,6 @@ public static class CubeMaintainer
             throw new InvalidOperationException("a first load's cube cells must all hold items");
         InsertNew(conn, cells);
         RollupPacks.Invalidate(conn, tx, cells.Keys.Select(c => c.ReleaseMonth));
-    }
-
-    /// <summary>Builds again the keys <see cref="DropKeysOfEmptyTables"/> dropped, as they were.</summary>
-    public static void RestoreKeys(NpgsqlConnection conn, DbTransaction tx, IReadOnlyList<DroppedKey> keys)
-    {
-        foreach (var key in keys)
-            Sql.Exec(conn, tx, $"ALTER TABLE {key.Table} ADD CONSTRAINT \"{key.Name}\" {key.Definition}");
     }
 
     /// <summary>

@@ -37,10 +37,11 @@ public static class StatisticalValue
     public static decimal[] InCny(Flow flow, IReadOnlyList<decimal> itemValues, decimal freight, decimal insurance, decimal cnyPerUnit)
     {
         var result = new decimal[itemValues.Count];
-        var freightShares = flow == Flow.Import ? Allocate(freight, itemValues) : new decimal[itemValues.Count];
-        var insuranceShares = flow == Flow.Import ? Allocate(insurance, itemValues) : new decimal[itemValues.Count];
+        // Exports are FOB: nothing to share out (and no arrays of zeros to allocate for each declaration).
+        var freightShares = flow == Flow.Import && freight != 0m ? Allocate(freight, itemValues) : null;
+        var insuranceShares = flow == Flow.Import && insurance != 0m ? Allocate(insurance, itemValues) : null;
         for (var i = 0; i < result.Length; i++)
-            result[i] = Money.RoundToFen((itemValues[i] + freightShares[i] + insuranceShares[i]) * cnyPerUnit);
+            result[i] = Money.RoundToFen((itemValues[i] + (freightShares?[i] ?? 0m) + (insuranceShares?[i] ?? 0m)) * cnyPerUnit);
         return result;
     }
 }

@@ -56,6 +56,81 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         Assert.Equal(12_000, Sql.Scalar<long>(conn, null, "SELECT count(*) FROM stats_cube WHERE items = 2"));
     }
 
+    [Fact]
+    public void A_first_load_builds_the_declaration_indexes_after_its_rows_and_checks_links_again_afterwards()
+    {
+        var db = databases.Create();
+        new ReferenceStore(db).EnsureLoaded();
+        var indexes = DeclarationIndexes(db);
+        Assert.Equal(7, indexes.Count);
+        var first = Enumerable.Range(0, 12_000).Select(n => Released("A" + n.ToString(CultureInfo.InvariantCulture), n)).ToList();
+        // Mid-load the tables are locked exclusively and bare; afterwards they have every index again, as it was.
+        Assert.Equal(12_000, Import(db, first, keysAfterRows: true, midway: importing =>
+        {
+            Assert.True(LockedExclusively(db, "declaration_item"));
+            Assert.Empty(DeclarationIndexes(db, importing));
+        }));
+        Assert.Equal(indexes, DeclarationIndexes(db));
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+        using var conn = db.OpenConnection();
+        Assert.Equal(12_000, Sql.Scalar<long>(conn, null, "SELECT count(*) FROM declaration_item"));
+        // The link check is on again: an item without its declaration is refused.
+        var orphan = Assert.Throws<Npgsql.PostgresException>(() => Sql.Exec(conn, null,
+            "CREATE TEMP TABLE orphan AS SELECT * FROM declaration_item LIMIT 1; UPDATE orphan SET declaration_id = 'bulk:none'; INSERT INTO declaration_item SELECT * FROM orphan"));
+        Assert.Equal(Npgsql.PostgresErrorCodes.ForeignKeyViolation, orphan.SqlState);
+        // A store with declarations is not locked: the next import goes through the indexes, and adds nothing twice.
+        Assert.Equal(12_000, Import(db, [.. first.Select(d => d with { ExternalId = "B" + d.ExternalId[1..] }), .. first], keysAfterRows: true, midway: importing =>
+        {
+            Assert.False(LockedExclusively(db, "declaration_item"));
+            Assert.Equal(indexes, DeclarationIndexes(db, importing));
+        }));
+        Assert.Equal(24_000, Sql.Scalar<long>(conn, null, "SELECT count(*) FROM declaration_item"));
+    }
+
+    [Fact]
+    public void A_first_load_that_fails_leaves_the_empty_tables_with_their_indexes()
+    {
+        var db = databases.Create();
+        new ReferenceStore(db).EnsureLoaded();
+        var indexes = DeclarationIndexes(db);
+        using (var conn = db.OpenConnection())
+        using (var import = new ImportWriter(new DeclarationWriter(TimeProvider.System), conn) { KeysAfterRows = true })
+        {
+            import.Write([.. Enumerable.Range(0, 3_000).Select(n => Released("A" + n.ToString(CultureInfo.InvariantCulture), n))]);
+            Assert.Empty(DeclarationIndexes(db, conn));
+            // No Complete: the reader failed, say. Disposing rolls the transaction back.
+        }
+        Assert.Equal(indexes, DeclarationIndexes(db));
+        using var check = db.OpenConnection();
+        Assert.Equal(0L, Sql.Scalar<long>(check, null, "SELECT count(*) FROM declaration"));
+        Assert.Equal("O", Sql.Scalar<string>(check, null, "SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'item_declaration_exists_insert'"));
+    }
+
+    private static long Import(Database db, IReadOnlyList<Declaration> declarations, bool keysAfterRows, Action<System.Data.Common.DbConnection> midway)
+    {
+        using var conn = db.OpenConnection();
+        using var import = new ImportWriter(new DeclarationWriter(TimeProvider.System), conn) { KeysAfterRows = keysAfterRows };
+        import.Write(declarations.Take(5_000).ToList());
+        midway(conn);
+        import.Write(declarations.Skip(5_000).ToList());
+        return import.Complete();
+    }
+
+    /// <summary>The indexes of the declaration tables, as PostgreSQL states them: committed, or as the import's own connection sees them.</summary>
+    private static List<string> DeclarationIndexes(Database db, System.Data.Common.DbConnection? conn = null)
+    {
+        using var own = conn is null ? db.OpenConnection() : null;
+        return Sql.Query(conn ?? own!, null,
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid::regclass::text IN ('declaration', 'declaration_item') ORDER BY 1",
+            r => r.GetString(0)).ToList();
+    }
+
+    private static bool LockedExclusively(Database db, string table)
+    {
+        using var conn = db.OpenConnection();
+        return Sql.Scalar<bool>(conn, null, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = @p0::regclass AND mode = 'AccessExclusiveLock' AND granted)", table);
+    }
+
     private static long Import(Database db, IReadOnlyList<Declaration> declarations)
     {
         using var conn = db.OpenConnection();
