@@ -170,49 +170,87 @@ internal static class Ceilings
             sw.Start();
             using (var tx = conn.BeginTransaction())
             {
-                using (var w = conn.BeginBinaryImport(copy))
-                {
-                    foreach (var r in rows)
-                    {
-                        w.StartRow();
-                        w.Write(r.EnterpriseId, NpgsqlDbType.Varchar);
-                        w.Write(r.DeclarationId, NpgsqlDbType.Varchar);
-                        w.Write(r.ItemNo, NpgsqlDbType.Integer);
-                        w.Write(r.HsCode, NpgsqlDbType.Varchar);
-                        Text(w, r.Description);
-                        w.Write(r.PartnerCountry, NpgsqlDbType.Varchar);
-                        if (r.Quantity is { } q)
-                            w.Write(q, NpgsqlDbType.Numeric);
-                        else
-                            w.WriteNull();
-                        Text(w, r.QuantityUnit);
-                        w.Write(r.NetMassG, NpgsqlDbType.Bigint);
-                        w.Write(r.ValueOriginal, NpgsqlDbType.Numeric);
-                        w.Write(r.StatisticalValueFen, NpgsqlDbType.Bigint);
-                        Text(w, r.Preference);
-                        Text(w, r.CertificateOfOrigin);
-                        w.Write(r.Flow, NpgsqlDbType.Varchar);
-                        if (r.ReleaseDate is { } d)
-                            w.Write(d, NpgsqlDbType.Date);
-                        else
-                            w.WriteNull();
-                        if (r.ReleaseMonth is { } m)
-                            w.Write(m, NpgsqlDbType.Integer);
-                        else
-                            w.WriteNull();
-                        w.Write(r.Port, NpgsqlDbType.Varchar);
-                        w.Write(r.TradeMode, NpgsqlDbType.Varchar);
-                        w.Write(r.InZone, NpgsqlDbType.Boolean);
-                        w.Write(r.Ecommerce, NpgsqlDbType.Boolean);
-                    }
-                    w.Complete();
-                }
+                CopyRows(conn, copy, rows);
                 tx.Commit();
             }
             sw.Stop();
         }
         Check(conn, items);
         return sw;
+    }
+
+    /// <summary>
+    /// The strong ceiling for a first load, written the way the importer writes one (PostgresIndexes): one
+    /// transaction, the table's indexes dropped, the rows copied bare, the indexes built from them, the commit.
+    /// </summary>
+    public static Cpu PostgresKeysAfterRows(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems)
+    {
+        db.Migrate();
+        using var conn = (NpgsqlConnection)db.OpenConnection();
+        Sql.Exec(conn, null, $"CREATE TABLE {Table} (LIKE declaration_item INCLUDING ALL)");
+        var copy = $"COPY {Table} ({string.Join(", ", DeclarationWriter.ItemColumns)}) FROM STDIN (FORMAT BINARY)";
+        ImportBench.Quiesce(db);
+        var sw = Cpu.For(db);
+        sw.Start();
+        var tx = conn.BeginTransaction();
+        var restore = PostgresIndexes.Drop(conn, tx, [Table]);
+        sw.Stop();
+        foreach (var batch in generator.Batches(items, reference, batchItems))
+        {
+            var rows = batch.SelectMany(ItemRow.Of).ToList();
+            sw.Start();
+            CopyRows(conn, copy, rows);
+            sw.Stop();
+        }
+        sw.Start();
+        PostgresIndexes.Restore(conn, tx, restore);
+        tx.Commit();
+        sw.Stop();
+        tx.Dispose();
+        Check(conn, items);
+        return sw;
+    }
+
+    /// <summary>The item rows by one binary COPY, every column typed as the importer writes it.</summary>
+    private static void CopyRows(NpgsqlConnection conn, string copy, List<ItemRow> rows)
+    {
+        using (var w = conn.BeginBinaryImport(copy))
+        {
+            foreach (var r in rows)
+            {
+                w.StartRow();
+                w.Write(r.EnterpriseId, NpgsqlDbType.Varchar);
+                w.Write(r.DeclarationId, NpgsqlDbType.Varchar);
+                w.Write(r.ItemNo, NpgsqlDbType.Integer);
+                w.Write(r.HsCode, NpgsqlDbType.Varchar);
+                Text(w, r.Description);
+                w.Write(r.PartnerCountry, NpgsqlDbType.Varchar);
+                if (r.Quantity is { } q)
+                    w.Write(q, NpgsqlDbType.Numeric);
+                else
+                    w.WriteNull();
+                Text(w, r.QuantityUnit);
+                w.Write(r.NetMassG, NpgsqlDbType.Bigint);
+                w.Write(r.ValueOriginal, NpgsqlDbType.Numeric);
+                w.Write(r.StatisticalValueFen, NpgsqlDbType.Bigint);
+                Text(w, r.Preference);
+                Text(w, r.CertificateOfOrigin);
+                w.Write(r.Flow, NpgsqlDbType.Varchar);
+                if (r.ReleaseDate is { } d)
+                    w.Write(d, NpgsqlDbType.Date);
+                else
+                    w.WriteNull();
+                if (r.ReleaseMonth is { } m)
+                    w.Write(m, NpgsqlDbType.Integer);
+                else
+                    w.WriteNull();
+                w.Write(r.Port, NpgsqlDbType.Varchar);
+                w.Write(r.TradeMode, NpgsqlDbType.Varchar);
+                w.Write(r.InZone, NpgsqlDbType.Boolean);
+                w.Write(r.Ecommerce, NpgsqlDbType.Boolean);
+            }
+            w.Complete();
+        }
     }
 
     private static void Text(NpgsqlBinaryImporter w, string? value)
