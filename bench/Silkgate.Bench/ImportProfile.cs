@@ -12,7 +12,7 @@ namespace Silkgate.Bench;
 /// src/ is changed):
 /// <list type="bullet">
 /// <item>read: the file's lines with a StreamReader, no parsing (the I/O floor);</item>
-/// <item>CSV: one pass of <see cref="CsvFiles.Read"/> (CsvHelper + CsvRow) resolving the id — what the
+/// <item>CSV: one pass of <see cref="CsvFiles.Read(TextReader, string, string[])"/> (CsvHelper + CsvRow) resolving the id — what the
 /// importer's first pass (non-consecutive declarations) does, and the parse part of its second pass;</item>
 /// <item>CSV + fields: the same pass calling every mapping resolver once per row;</item>
 /// <item>validate: the importer in strict mode on the file with one bad declaration appended — both passes,

@@ -278,7 +278,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             group.Clear();
         }
 
-        foreach (var row in CsvFiles.Read(reader, fileName, sourceColumns))
+        foreach (var row in CsvFiles.Read(reader, fileName, sourceColumns, only: sourceColumns))
         {
             rows++;
             var id = idOf(row) ?? "";
