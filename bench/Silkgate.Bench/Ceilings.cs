@@ -156,7 +156,13 @@ internal static class Ceilings
             Sql.Exec(conn, null, statement.Replace("declaration_item", Table, StringComparison.Ordinal).Replace("ix_item_", "ix_bench_", StringComparison.Ordinal));
     }
 
-    public static Cpu Postgres(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems)
+    /// <summary>
+    /// The COPY ceiling: the rows into a copy of declaration_item (same keys and indexes), one transaction per
+    /// batch. With <paramref name="keysAfterRows"/>, the strong ceiling for a first load, written the way the importer
+    /// writes one (<see cref="PostgresIndexes"/>): one transaction, the indexes dropped, the rows copied bare, the
+    /// indexes built from them, the commit.
+    /// </summary>
+    public static Cpu Postgres(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems, bool keysAfterRows = false)
     {
         db.Migrate();
         using var conn = (NpgsqlConnection)db.OpenConnection();
@@ -164,49 +170,34 @@ internal static class Ceilings
         var copy = $"COPY {Table} ({string.Join(", ", DeclarationWriter.ItemColumns)}) FROM STDIN (FORMAT BINARY)";
         ImportBench.Quiesce(db);
         var sw = Cpu.For(db);
+        NpgsqlTransaction? whole = null;
+        IReadOnlyList<string> restore = [];
+        if (keysAfterRows)
+        {
+            sw.Start();
+            whole = conn.BeginTransaction();
+            restore = PostgresIndexes.Drop(conn, whole, [Table]);
+            sw.Stop();
+        }
         foreach (var batch in generator.Batches(items, reference, batchItems))
         {
             var rows = batch.SelectMany(ItemRow.Of).ToList();
             sw.Start();
-            using (var tx = conn.BeginTransaction())
+            using (var tx = whole is null ? conn.BeginTransaction() : null)
             {
                 CopyRows(conn, copy, rows);
-                tx.Commit();
+                tx?.Commit();
             }
             sw.Stop();
         }
-        Check(conn, items);
-        return sw;
-    }
-
-    /// <summary>
-    /// The strong ceiling for a first load, written the way the importer writes one (PostgresIndexes): one
-    /// transaction, the table's indexes dropped, the rows copied bare, the indexes built from them, the commit.
-    /// </summary>
-    public static Cpu PostgresKeysAfterRows(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems)
-    {
-        db.Migrate();
-        using var conn = (NpgsqlConnection)db.OpenConnection();
-        Sql.Exec(conn, null, $"CREATE TABLE {Table} (LIKE declaration_item INCLUDING ALL)");
-        var copy = $"COPY {Table} ({string.Join(", ", DeclarationWriter.ItemColumns)}) FROM STDIN (FORMAT BINARY)";
-        ImportBench.Quiesce(db);
-        var sw = Cpu.For(db);
-        sw.Start();
-        var tx = conn.BeginTransaction();
-        var restore = PostgresIndexes.Drop(conn, tx, [Table]);
-        sw.Stop();
-        foreach (var batch in generator.Batches(items, reference, batchItems))
+        if (whole is not null)
         {
-            var rows = batch.SelectMany(ItemRow.Of).ToList();
             sw.Start();
-            CopyRows(conn, copy, rows);
+            PostgresIndexes.Restore(conn, whole, restore);
+            whole.Commit();
             sw.Stop();
+            whole.Dispose();
         }
-        sw.Start();
-        PostgresIndexes.Restore(conn, tx, restore);
-        tx.Commit();
-        sw.Stop();
-        tx.Dispose();
         Check(conn, items);
         return sw;
     }

@@ -231,7 +231,7 @@ if (options.RunsImports && reference is not null)
         Step(section, "PostgreSQL ceiling, keys after rows", () =>
         {
             var db = scratch.FreshPostgres("ceiling");
-            var run = Ceilings.PostgresKeysAfterRows(db, generator, reference, options.Items, pgBatch);
+            var run = Ceilings.Postgres(db, generator, reference, options.Items, pgBatch, keysAfterRows: true);
             report.Add(section, "PostgreSQL: binary COPY (typed) into the bare table, indexes built after, one transaction", Report.Rate(options.Items, run.WallSeconds), "",
                 $"{Report.Seconds(run.WallSeconds)}, {run.Text()}; as above, written the way the importer writes a first load (the strong ceiling)");
             scratch.DropPostgres(db);

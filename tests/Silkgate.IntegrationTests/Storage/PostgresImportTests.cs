@@ -131,14 +131,9 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         return Sql.Scalar<bool>(conn, null, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE relation = @p0::regclass AND mode = 'AccessExclusiveLock' AND granted)", table);
     }
 
-    private static long Import(Database db, IReadOnlyList<Declaration> declarations)
-    {
-        using var conn = db.OpenConnection();
-        using var import = new ImportWriter(new DeclarationWriter(TimeProvider.System), conn);
-        import.Write(declarations.Take(5_000).ToList());
-        import.Write(declarations.Skip(5_000).ToList());
-        return import.Complete();
-    }
+    private static long Import(Database db, IReadOnlyList<Declaration> declarations) =>
+        Import(db, declarations, keysAfterRows: false, midway: _ => { });
+
 
     /// <summary>The statistics tables' primary keys, as PostgreSQL states them.</summary>
     private static List<string> StatisticsKeys(Database db)
