@@ -10,6 +10,7 @@ using Silkgate.Storage.Reference;
 // BATCH_ITEMS (environment, optional): the importer's batch size (default: the importer's own for the database).
 // SQL (optional) runs on the fresh, migrated database before the import: to measure what a trigger or an index costs
 // by switching it off (the database is thrown away afterwards).
+// KEYS_AFTER_BYTES (environment, optional): DeclarationImporter.KeysAfterRowsFromBytes (a first load's indexes built after its rows).
 // REPEAT (environment, optional): imports in one process, each into a fresh database (later runs are JIT-warm).
 var admin = args[2];
 var name = "flushexp";
@@ -61,7 +62,7 @@ for (var run = 1; run <= repeat; run++)
     var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     var (g0, g1, g2, pause, alloc) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
     var sw = Stopwatch.StartNew();
-    var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider) }.Import(args[0], mapping, strict: false);
+    var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider), KeysAfterRowsFromBytes = long.TryParse(Environment.GetEnvironmentVariable("KEYS_AFTER_BYTES"), out var k) ? k : DeclarationImporter.DefaultKeysAfterRowsFromBytes }.Import(args[0], mapping, strict: false);
     sw.Stop();
     Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations; GC {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F3} s, allocated {(GC.GetTotalAllocatedBytes() - alloc) / 1e9:F2} GB");
 }
