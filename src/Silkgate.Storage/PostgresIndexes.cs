@@ -46,6 +46,42 @@ public static class PostgresIndexes
             Sql.Exec(conn, tx, statement);
     }
 
+    /// <summary>
+    /// <see cref="Drop"/> when every one of the tables is empty, after locking them in <paramref name="lockMode"/>
+    /// (null: the caller holds its lock); also runs each <c>Off</c> statement, and returns its <c>On</c> after the
+    /// indexes' statements. None of it happens (and the lock taken here is released, by a savepoint's rollback)
+    /// when a table has rows, or when this role may not (it does not own the tables): the load then goes through
+    /// the indexes.
+    /// </summary>
+    public static IReadOnlyList<string> DropIfEmpty(NpgsqlConnection conn, DbTransaction tx, IReadOnlyList<string> tables, string? lockMode, params (string Off, string On)[] switches)
+    {
+        const string savepoint = "indexes_after_rows";
+        tx.Save(savepoint);
+        try
+        {
+            if (lockMode is not null)
+                Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", tables)} IN {lockMode} MODE");
+            if (!AllEmpty(conn, tx, tables))
+            {
+                tx.Rollback(savepoint);
+                return [];
+            }
+            var restore = Drop(conn, tx, tables).ToList();
+            foreach (var (off, on) in switches)
+            {
+                Sql.Exec(conn, tx, off);
+                restore.Add(on);
+            }
+            tx.Release(savepoint);
+            return restore;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            tx.Rollback(savepoint);
+            return [];
+        }
+    }
+
     /// <summary>Whether every one of the tables is empty (in the caller's transaction, under whatever lock it holds).</summary>
     public static bool AllEmpty(NpgsqlConnection conn, DbTransaction? tx, IReadOnlyList<string> tables) =>
         !tables.Any(t => Sql.Scalar<bool>(conn, tx, $"SELECT EXISTS (SELECT 1 FROM {t})"));

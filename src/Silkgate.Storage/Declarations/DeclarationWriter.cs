@@ -120,34 +120,12 @@ public sealed class DeclarationWriter(TimeProvider clock)
     /// on during an import, as before), nor is one where this role may not drop the indexes (not their owner).
     /// Readers of the empty tables wait for the end of the load instead of reading nothing.
     /// </summary>
-    public static IReadOnlyList<string> DropIndexesOfEmptyTables(NpgsqlConnection conn, DbTransaction tx)
-    {
-        if (!PostgresIndexes.AllEmpty(conn, tx, Tables))
-            return [];
-        // The look above took no lock; under the lock the tables may no longer be empty: the savepoint's rollback
-        // then releases the lock, and the import goes the usual way.
-        const string savepoint = "first_load";
-        tx.Save(savepoint);
-        try
-        {
-            Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", Tables)} IN ACCESS EXCLUSIVE MODE");
-            if (!PostgresIndexes.AllEmpty(conn, tx, Tables))
-            {
-                tx.Rollback(savepoint);
-                return [];
-            }
-            var restore = PostgresIndexes.Drop(conn, tx, Tables).ToList();
-            Sql.Exec(conn, tx, "ALTER TABLE declaration_item DISABLE TRIGGER item_declaration_exists_insert");
-            restore.Add("ALTER TABLE declaration_item ENABLE TRIGGER item_declaration_exists_insert");
-            tx.Release(savepoint);
-            return restore;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            tx.Rollback(savepoint);
-            return [];
-        }
-    }
+    public static IReadOnlyList<string> DropIndexesOfEmptyTables(NpgsqlConnection conn, DbTransaction tx) =>
+        // A first look without a lock: a store with declarations is never locked for it.
+        PostgresIndexes.AllEmpty(conn, tx, Tables)
+            ? PostgresIndexes.DropIfEmpty(conn, tx, Tables, "ACCESS EXCLUSIVE",
+                ("ALTER TABLE declaration_item DISABLE TRIGGER item_declaration_exists_insert", "ALTER TABLE declaration_item ENABLE TRIGGER item_declaration_exists_insert"))
+            : [];
 
     // The pieces of WriteBatch, in its order (public so that the benchmark's profile times the writer's own statements).
 

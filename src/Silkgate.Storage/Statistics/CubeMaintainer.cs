@@ -249,13 +249,13 @@ public static class CubeMaintainer
     /// long pole of a first load's last seconds: 881,864 cells (a million items) took 3.6–4.2 s to copy into the
     /// keyed table and 1.0–1.4 s into the bare one, and the key's build 0.6–1.0 s (docs/performance.md). Readers of
     /// the empty tables wait for the end of the import instead of reading nothing (other writers already wait, see
-    /// <see cref="InsertNewMonths"/>). Returns the statements that build the keys again (none when a table has rows).
+    /// <see cref="InsertNewMonths"/>). Returns the statements that build the keys again (none when a table has rows,
+    /// or when this role does not own the tables).
     /// </summary>
     public static IReadOnlyList<string> DropKeysOfEmptyTables(NpgsqlConnection conn, DbTransaction tx)
     {
         LockAgainstWriters(conn, tx);
-        var tables = CubeTable.All.Select(t => t.Name).ToArray();
-        return PostgresIndexes.AllEmpty(conn, tx, tables) ? PostgresIndexes.Drop(conn, tx, tables) : [];
+        return PostgresIndexes.DropIfEmpty(conn, tx, [.. CubeTable.All.Select(t => t.Name)], lockMode: null);
     }
 
     /// <summary>

@@ -106,6 +106,37 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         Assert.Equal("O", Sql.Scalar<string>(check, null, "SELECT tgenabled::text FROM pg_trigger WHERE tgname = 'item_declaration_exists_insert'"));
     }
 
+    [Fact]
+    public void A_first_load_by_a_role_that_does_not_own_the_tables_goes_through_their_indexes()
+    {
+        var db = databases.Create();
+        new ReferenceStore(db).EnsureLoaded();
+        var indexes = DeclarationIndexes(db);
+        var keys = StatisticsKeys(db);
+        var role = "importer_" + Guid.NewGuid().ToString("N")[..8];
+        var declarations = Enumerable.Range(0, 12_000).Select(n => Released("A" + n.ToString(CultureInfo.InvariantCulture), n)).ToList();
+        using (var conn = db.OpenConnection())
+        {
+            // Bug: a role that may write the tables but not drop their indexes (the owner's right) failed the whole import.
+            Sql.Exec(conn, null, $"CREATE ROLE {role}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}; SET ROLE {role}");
+            try
+            {
+                using var import = new ImportWriter(new DeclarationWriter(TimeProvider.System), conn) { KeysAfterRows = true };
+                import.Write(declarations.Take(5_000).ToList());
+                Assert.Equal(indexes, DeclarationIndexes(db, conn));
+                import.Write(declarations.Skip(5_000).ToList());
+                Assert.Equal(12_000, import.Complete());
+            }
+            finally
+            {
+                Sql.Exec(conn, null, $"RESET ROLE; DROP OWNED BY {role}; DROP ROLE {role}");
+            }
+        }
+        Assert.Equal(indexes, DeclarationIndexes(db));
+        Assert.Equal(keys, StatisticsKeys(db));
+        Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
+    }
+
     private static long Import(Database db, IReadOnlyList<Declaration> declarations, bool keysAfterRows, Action<System.Data.Common.DbConnection> midway)
     {
         using var conn = db.OpenConnection();
