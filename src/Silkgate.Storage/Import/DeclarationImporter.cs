@@ -239,7 +239,6 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         long rows = 0, declarations = 0, rejectedDeclarations = 0;
 
         var fields = new RowFields(mapping);
-        var headerFields = fields.Header;
         var idOf = fields.ExternalId;
         var sourceColumns = mapping.SourceColumns().ToArray();
 
@@ -262,7 +261,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             if (group.Count == 0)
                 return;
             declarations++;
-            var (declaration, problems) = Build(group, groupId!, fileName, mapping, fields, headerFields, reference);
+            var (declaration, problems) = Build(group, groupId!, fileName, mapping, fields, reference);
             if (declaration is null)
             {
                 rejectedDeclarations++;
@@ -367,13 +366,15 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         public readonly Func<CsvRow, string?> CertificateOfOrigin = mapping.Resolver("certificate_of_origin");
 
         /// <summary>The header fields: taken from a declaration's first row, every other row must agree.</summary>
-        public (string Target, Func<CsvRow, string?> Of)[] Header =>
+        public (string Target, Func<CsvRow, string?> Of)[] Header => header ??=
         [
             ("enterprise_id", EnterpriseId), ("flow", Flow), ("state", State), ("declaration_date", DeclarationDate),
             ("release_date", ReleaseDate), ("port", Port), ("trade_mode", TradeMode), ("transport_mode", TransportMode),
             ("header_partner_country", HeaderPartner), ("currency", Currency), ("freight", Freight),
             ("insurance", Insurance), ("in_zone", InZone), ("ecommerce", Ecommerce),
         ];
+
+        private (string Target, Func<CsvRow, string?> Of)[]? header;
     }
 
     /// <summary>
@@ -382,7 +383,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// </summary>
     private static (Declaration?, List<ImportReject>) Build(
         List<CsvRow> rows, string externalId, string file, ColumnMapping mapping,
-        RowFields f, (string Target, Func<CsvRow, string?> Of)[] headerFields, ReferenceData reference)
+        RowFields f, ReferenceData reference)
     {
         var problems = new List<ImportReject>();
         void Reject(CsvRow row, RuleViolation? v)
@@ -402,7 +403,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         if (externalId.Length == 0)
             Reject(first, new RuleViolation(DeclarationRules.MissingField, "the declaration id is empty"));
 
-        foreach (var (target, of) in headerFields)
+        foreach (var (target, of) in f.Header)
         {
             var expected = of(first);
             for (var r = 1; r < rows.Count; r++)

@@ -92,6 +92,7 @@ public static class CsvFiles
                     if (i < count)
                         fields[i] = parser[i];
                 }
+                // A row of one field is a blank line only when that field is empty: read it whether wanted or not.
                 if (count == 1)
                     fields[0] = parser[0];
             }
