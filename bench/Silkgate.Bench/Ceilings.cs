@@ -93,9 +93,12 @@ internal static class Ceilings
     /// The strong SQLite ceiling: the same rows into the same table, but written the way the importer writes — one
     /// statement on SQLite's C API bound by position (<see cref="SqliteInsert"/>, the importer's own class), the
     /// importer's bulk settings on the connection (<see cref="DeclarationImporter.BulkPragmas"/>: 256 MiB cache,
-    /// in-memory temp store, sparse WAL checkpoints) and its final WAL checkpoint inside the time.
+    /// in-memory temp store, sparse WAL checkpoints) and its final WAL checkpoint inside the time. With
+    /// <paramref name="keysAfterRows"/>, the strong ceiling for a first load, written the way the importer writes one
+    /// (<see cref="SqliteIndexes"/>): one transaction, the table's own index dropped, the rows inserted (into the
+    /// rowid table and its primary key), the index built from them, the commit.
     /// </summary>
-    public static Cpu SqliteCApi(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems)
+    public static Cpu SqliteCApi(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems, bool keysAfterRows = false)
     {
         db.Migrate();
         using var conn = (SqliteConnection)db.OpenConnection();
@@ -104,11 +107,20 @@ internal static class Ceilings
         ImportBench.Quiesce(db);
         var sw = Cpu.For(db);
         var sql = SqliteInsert.Sql(Table, DeclarationWriter.ItemColumns);
+        Microsoft.Data.Sqlite.SqliteTransaction? whole = null;
+        IReadOnlyList<string> restore = [];
+        if (keysAfterRows)
+        {
+            sw.Start();
+            whole = conn.BeginTransaction();
+            restore = SqliteIndexes.DropIfEmpty(conn, whole, [Table]);
+            sw.Stop();
+        }
         foreach (var batch in generator.Batches(items, reference, batchItems))
         {
             var rows = batch.SelectMany(ItemRow.Of).ToList();
             sw.Start();
-            using (var tx = conn.BeginTransaction())
+            using (var tx = whole is null ? conn.BeginTransaction() : null)
             {
                 using (var s = new SqliteInsert(conn, sql))
                 {
@@ -137,11 +149,18 @@ internal static class Ceilings
                         s.Step();
                     }
                 }
-                tx.Commit();
+                tx?.Commit();
             }
             sw.Stop();
         }
         sw.Start();
+        if (whole is not null)
+        {
+            foreach (var statement in restore)
+                Sql.Exec(conn, whole, statement);
+            whole.Commit();
+            whole.Dispose();
+        }
         DeclarationImporter.BulkPragmas(conn, on: false);
         sw.Stop();
         Check(conn, items);

@@ -29,7 +29,7 @@ internal static class WriterPieces
         new ReferenceStore(db).EnsureLoaded();
         using var conn = db.OpenConnection();
         var writer = new DeclarationWriter(TimeProvider.System);
-        var oneTransaction = ImportWriter.OneTransactionOn(conn);
+        var oneTransaction = ImportWriter.OneTransactionOn(conn, keysAfterRows: false);
         ImportBench.Quiesce(db);
         Stopwatch check = new(), headers = new(), rows = new(), cube = new(), commit = new();
         var changes = new Dictionary<CubeCell, CubeMeasures>();

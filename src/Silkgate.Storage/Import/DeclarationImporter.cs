@@ -40,7 +40,8 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
 
     /// <summary>
     /// SQLite commits every batch and holds its one writer lock meanwhile: 20,000 items (about a second) keeps other
-    /// writers waiting no longer than that. A PostgreSQL import is one transaction whatever the batch (<see cref="ImportWriter"/>);
+    /// writers waiting no longer than that (a first load is one transaction, where the batch is only a pipeline
+    /// step; <see cref="ImportWriter"/>). A PostgreSQL import is one transaction whatever the batch (<see cref="ImportWriter"/>);
     /// there a batch is a step of the pipeline (two COPY statements, one link check, one summing task), and
     /// 100,000 items take a twentieth less time than 20,000 at 1 M items (six alternated pairs, median 0.948; the
     /// bench process's CPU 0.879) for about 300 MB more memory at the peak (828 against 520 MB; docs/performance.md).
@@ -56,8 +57,9 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     public const int FirstBatchItems = 5_000;
 
     /// <summary>
-    /// PostgreSQL: a file of at least this many bytes, imported into a store without declarations, loads the
-    /// declaration tables without their indexes and builds them afterwards (<see cref="ImportWriter.KeysAfterRows"/>).
+    /// A file of at least this many bytes, imported into a store without declarations, loads the declaration tables
+    /// without their indexes and builds them afterwards (<see cref="ImportWriter.KeysAfterRows"/>; on SQLite the
+    /// import is then one transaction).
     /// </summary>
     public long KeysAfterRowsFromBytes { get; init; } = DefaultKeysAfterRowsFromBytes;
 
@@ -112,7 +114,8 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
     /// SQLite, on the import's own connection only (it is pooled: the settings are put back afterwards): a 256 MiB
     /// page cache, so that a 20,000-item transaction does not spill index pages mid-batch, temporary B-trees in
     /// memory, and a WAL checkpoint every 16,384 pages instead of 1,000 (pages rewritten by consecutive batches are
-    /// copied back once). Durability is unchanged (WAL, synchronous=NORMAL, one commit per batch). At the end the WAL
+    /// copied back once). Durability is unchanged (WAL, synchronous=NORMAL, one commit per batch, or one in all for a
+    /// first load). At the end the WAL
     /// is checkpointed and truncated, inside the import's time: the deferred copying is paid, not left to the next user.
     /// Public so that the benchmark's strong ceiling writes under the same settings.
     /// </summary>
@@ -149,28 +152,34 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
             var checkedOnly = Parse(path, fileName, mapping, reference, _ => { }, SplitDeclarations(path, fileName, mapping));
             return Report(fileName, checkedOnly, imported: 0, written: false);
         }
+        var keysAfterRows = totalBytes >= KeysAfterRowsFromBytes;
+        var mode = new WriteMode(keysAfterRows, ImportWriter.OneTransactionOn(conn, keysAfterRows));
         // Strict mode's check found no split declaration (it refuses the file otherwise).
         if (strictChecked)
-            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, split: []);
-        if (!ImportWriter.OneTransactionOn(conn))
-            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, SplitDeclarations(path, fileName, mapping));
-        // One transaction (PostgreSQL): read the file once, betting that no declaration is split in it; if one is,
-        // the transaction is rolled back (nothing was committed) and the import starts again with the first pass.
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, mode, split: []);
+        if (!mode.OneTransaction)
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, mode, SplitDeclarations(path, fileName, mapping));
+        // One transaction (PostgreSQL; a first load on SQLite): read the file once, betting that no declaration is
+        // split in it; if one is, the transaction is rolled back (nothing was committed) and the import starts again
+        // with the first pass.
         try
         {
-            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, split: null);
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, mode, split: null);
         }
         catch (SplitFound)
         {
-            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, SplitDeclarations(path, fileName, mapping));
+            return Write(path, fileName, mapping, reference, conn, progress, totalBytes, mode, SplitDeclarations(path, fileName, mapping));
         }
     }
+
+    /// <summary>How the writer goes about an import, decided before the file is read (<see cref="ImportWriter"/>).</summary>
+    private readonly record struct WriteMode(bool KeysAfterRows, bool OneTransaction);
 
     /// <summary>Thrown by an optimistic read (no first pass) at the first declaration whose rows are not consecutive.</summary>
     private sealed class SplitFound : Exception;
 
     /// <param name="split">The declarations refused as split (first pass), or null: none expected, <see cref="SplitFound"/> at the first.</param>
-    private ImportReport Write(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection conn, Action<long, long>? progress, long totalBytes, HashSet<string>? split)
+    private ImportReport Write(string path, string fileName, ColumnMapping mapping, ReferenceData reference, DbConnection conn, Action<long, long>? progress, long totalBytes, WriteMode mode, HashSet<string>? split)
     {
         var writer = new DeclarationWriter(clock);
         writer.FirstStoredId(conn, mapping.Source);
@@ -191,7 +200,7 @@ public sealed class DeclarationImporter(Database db, TimeProvider clock)
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
-            using var batches = new ImportWriter(writer, conn) { CubeFlushCells = CubeFlushCells, KeysAfterRows = totalBytes >= KeysAfterRowsFromBytes };
+            using var batches = new ImportWriter(writer, conn) { CubeFlushCells = CubeFlushCells, KeysAfterRows = mode.KeysAfterRows, OneTransaction = mode.OneTransaction };
             foreach (var pending in queue.GetConsumingEnumerable())
             {
                 batches.Write(pending.Declarations);

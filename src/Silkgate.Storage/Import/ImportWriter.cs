@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using Silkgate.Declarations;
 using Silkgate.Storage.Declarations;
@@ -11,7 +12,11 @@ namespace Silkgate.Storage.Import;
 /// <list type="bullet">
 /// <item>SQLite: one transaction per batch (<see cref="DeclarationWriter.WriteBatch"/>), the statistics cube updated
 /// in each. SQLite has one writer lock: a transaction for the whole import would shut every other writer (an
-/// officer releasing a declaration) out until the import ends.</item>
+/// officer releasing a declaration) out until the import ends. A first load (<see cref="KeysAfterRows"/> into a
+/// store without declarations) is the exception: it is one transaction like PostgreSQL's, below, with the
+/// declaration tables' indexes built after their rows (<see cref="SqliteIndexes"/>). There is nothing to release
+/// yet; other writers (gate operations, reference imports) wait for its end, and readers go on reading the
+/// store as it was.</item>
 /// <item>PostgreSQL: the whole import is one transaction, and the cube's changes are summed over all its batches and
 /// written once, before the commit (or whenever they pass <see cref="CubeFlushCells"/> cells). With a transaction
 /// per batch, a cube cell that many batches touch (a file spanning years touches most months in every batch) was
@@ -44,6 +49,9 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
 
     private readonly CubeSums _cube = new();
     private DbTransaction? _tx;
+
+    /// <summary>A one-transaction import's open transaction, once a batch was written: what reads on its connection must run in (SQLite refuses others).</summary>
+    public DbTransaction? Transaction => _tx;
     private long _imported;
 
     // PostgreSQL: the cube's sums are made off this thread, one batch after another, while the next batch's rows are
@@ -53,10 +61,10 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     private int _cells;
 
     /// <summary>
-    /// PostgreSQL: when the store has no declarations yet, drop the declaration tables' indexes at the start and
-    /// build them from the rows before the commit (<see cref="DeclarationWriter.DropIndexesOfEmptyTables"/>). Set
-    /// for large files (<see cref="DeclarationImporter.KeysAfterRowsFromBytes"/>): the tables stay locked
-    /// exclusively while they load.
+    /// When the store has no declarations yet, drop the declaration tables' indexes at the start and build them
+    /// from the rows before the commit (PostgreSQL: <see cref="DeclarationWriter.DropIndexesOfEmptyTables"/>, the
+    /// tables locked exclusively while they load; SQLite: <see cref="SqliteIndexes"/>, the whole import then one
+    /// transaction). Set for large files (<see cref="DeclarationImporter.KeysAfterRowsFromBytes"/>).
     /// </summary>
     public bool KeysAfterRows { get; init; }
 
@@ -66,10 +74,28 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     /// <summary>PostgreSQL: the summed cube changes kept in memory before they are written (memory stays bounded on files of tens of millions of items).</summary>
     public int CubeFlushCells { get; init; } = DefaultCubeFlushCells;
 
-    public bool OneTransaction { get; } = OneTransactionOn(conn);
+    private bool? _oneTransaction;
 
-    /// <summary>Whether an import on this connection is one transaction (PostgreSQL) or one per batch (SQLite).</summary>
-    public static bool OneTransactionOn(DbConnection conn) => conn is NpgsqlConnection;
+    /// <summary>
+    /// Whether the import is one transaction; by default <see cref="OneTransactionOn"/> when the first batch is
+    /// written. The importer sets it from its own look before it reads the file: whether the file needs a first
+    /// pass for split declarations depends on it (nothing may be committed before the end without that pass).
+    /// </summary>
+    public bool OneTransaction
+    {
+        get => _oneTransaction ??= OneTransactionOn(conn, KeysAfterRows);
+        init => _oneTransaction = value;
+    }
+
+    /// <summary>
+    /// Whether an import on this connection is one transaction: always on PostgreSQL; on SQLite only a first load
+    /// (<paramref name="keysAfterRows"/> and no declaration stored yet), one transaction per batch otherwise.
+    /// </summary>
+    public static bool OneTransactionOn(DbConnection conn, bool keysAfterRows) =>
+        conn is NpgsqlConnection || (keysAfterRows && conn is SqliteConnection && !AnyDeclaration(conn));
+
+    private static bool AnyDeclaration(DbConnection conn) =>
+        Sql.Scalar<long>(conn, null, "SELECT EXISTS (SELECT 1 FROM declaration)") != 0;
 
     /// <summary>Writes one batch: committed at once on SQLite, at <see cref="Complete"/> on PostgreSQL.</summary>
     public void Write(IReadOnlyList<Declaration> batch)
@@ -96,17 +122,25 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     }
 
     /// <summary>
-    /// The import's one transaction. Its work_mem is raised from PostgreSQL's 4 MB to 64 MB: the link check of each
+    /// The import's one transaction. PostgreSQL: its work_mem is raised from 4 MB to 64 MB: the link check of each
     /// 100,000-item COPY (M0011) reads the statement's rows from a transition table of about 16 MB and groups them by
     /// declaration, and below that both spill to temporary files every batch (at 1 M items, five alternated runs:
-    /// median 0.975 of the time).
+    /// median 0.975 of the time). SQLite: BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so the write lock is
+    /// held from the look at the empty tables on.
     /// </summary>
     private DbTransaction Begin()
     {
         var tx = conn.BeginTransaction();
-        Sql.Exec(conn, tx, "SET LOCAL work_mem = '64MB'");
-        if (KeysAfterRows && conn is NpgsqlConnection pg)
-            _restoreIndexes = DeclarationWriter.DropIndexesOfEmptyTables(pg, tx);
+        if (conn is NpgsqlConnection pg)
+        {
+            Sql.Exec(conn, tx, "SET LOCAL work_mem = '64MB'");
+            if (KeysAfterRows)
+                _restoreIndexes = DeclarationWriter.DropIndexesOfEmptyTables(pg, tx);
+        }
+        else if (KeysAfterRows && conn is SqliteConnection sqlite)
+        {
+            _restoreIndexes = SqliteIndexes.DropIfEmpty(sqlite, tx, DeclarationWriter.Tables);
+        }
         return tx;
     }
 
@@ -125,8 +159,9 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
     {
         if (_tx is not null)
         {
-            // The indexes first: the server builds them while the last batch's sums are still being made.
-            PostgresIndexes.Restore((NpgsqlConnection)conn, _tx, _restoreIndexes);
+            // The indexes first: they are built while the last batch's sums are still being made.
+            foreach (var statement in _restoreIndexes)
+                Sql.Exec(conn, _tx, statement);
             FlushCube(lastBeforeCommit: true);
             _tx.Commit();
             _tx.Dispose();

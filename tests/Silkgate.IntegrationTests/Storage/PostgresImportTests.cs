@@ -44,7 +44,7 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         var keys = StatisticsKeys(db);
         Assert.Equal(3, keys.Count);
         // 12,000 cells (4,000 headings in three months): above the size from which the keys are built after the rows.
-        var first = Releases(12_000);
+        var first = BulkDeclarations.Releases(12_000);
         Assert.Equal(12_000, Import(db, first));
         Assert.Equal(keys, StatisticsKeys(db));
         Assert.Equal(0, CubeMaintainer.Recompute(db).CellsDiffering);
@@ -63,7 +63,7 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         new ReferenceStore(db).EnsureLoaded();
         var indexes = DeclarationIndexes(db);
         Assert.Equal(7, indexes.Count);
-        var first = Releases(12_000);
+        var first = BulkDeclarations.Releases(12_000);
         // Mid-load the tables are locked exclusively and bare; afterwards they have every index again, as it was.
         Assert.Equal(12_000, Import(db, first, keysAfterRows: true, midway: importing =>
         {
@@ -96,7 +96,7 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         using (var conn = db.OpenConnection())
         using (var import = new ImportWriter(new DeclarationWriter(TimeProvider.System), conn) { KeysAfterRows = true })
         {
-            import.Write(Releases(3_000));
+            import.Write(BulkDeclarations.Releases(3_000));
             Assert.Empty(DeclarationIndexes(db, conn));
             // No Complete: the reader failed, say. Disposing rolls the transaction back.
         }
@@ -114,7 +114,7 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         var indexes = DeclarationIndexes(db);
         var keys = StatisticsKeys(db);
         var role = "importer_" + Guid.NewGuid().ToString("N")[..8];
-        var declarations = Releases(12_000);
+        var declarations = BulkDeclarations.Releases(12_000);
         using (var conn = db.OpenConnection())
         {
             // Bug: a role that may write the tables but not drop their indexes (the owner's right) failed the whole import.
@@ -173,23 +173,6 @@ public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFix
         return Sql.Query(conn, null,
             "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'p' AND conrelid::regclass::text IN ('stats_cube', 'stats_rollup', 'stats_hs') ORDER BY 1",
             r => r.GetString(0)).ToList();
-    }
-
-    /// <summary>Declarations A0, A1, … of <see cref="Released"/>.</summary>
-    private static List<Declaration> Releases(int count) =>
-        [.. Enumerable.Range(0, count).Select(n => Released("A" + n.ToString(CultureInfo.InvariantCulture), n))];
-
-    /// <summary>A released import of one item: heading 1000 + n mod 4,000, released in one of three months by n / 4,000.</summary>
-    private static Declaration Released(string id, int n)
-    {
-        var d = BulkDeclarations.Lodged(id, items: 1);
-        var heading = (1000 + (n % 4000)).ToString(CultureInfo.InvariantCulture);
-        return d with
-        {
-            State = DeclarationState.Released,
-            ReleaseDate = new DateOnly(2023, 1 + (n / 4000), 10),
-            Items = [d.Items[0] with { HsCode = heading + "000000" }],
-        };
     }
 
     private static Declaration Lodged(string id) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Silkgate.Declarations;
 
 namespace Silkgate.IntegrationTests.Support;
@@ -27,4 +28,21 @@ public static class BulkDeclarations
             StatisticalValueCny = 100m * n,
         })],
     };
+
+    /// <summary>Released declarations A0, A1, … of one item each (<see cref="Released"/>).</summary>
+    public static List<Declaration> Releases(int count) =>
+        [.. Enumerable.Range(0, count).Select(n => Released("A" + n.ToString(CultureInfo.InvariantCulture), n))];
+
+    /// <summary>A released import of one item: heading 1000 + n mod 4,000, released in one of three months by n / 4,000.</summary>
+    public static Declaration Released(string id, int n)
+    {
+        var d = Lodged(id, items: 1);
+        var heading = (1000 + (n % 4000)).ToString(CultureInfo.InvariantCulture);
+        return d with
+        {
+            State = DeclarationState.Released,
+            ReleaseDate = new DateOnly(2023, 1 + (n / 4000), 10),
+            Items = [d.Items[0] with { HsCode = heading + "000000" }],
+        };
+    }
 }
