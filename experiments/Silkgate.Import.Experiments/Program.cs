@@ -12,10 +12,17 @@ using Silkgate.Storage.Reference;
 // by switching it off (the database is thrown away afterwards).
 // KEYS_AFTER_BYTES (environment, optional): DeclarationImporter.KeysAfterRowsFromBytes (a first load's indexes built after its rows).
 // REPEAT (environment, optional): imports in one process, each into a fresh database (later runs are JIT-warm).
+// ADMIN_CONN "sqlite": each run imports into a new SQLite file in a temp folder instead.
 var admin = args[2];
 var name = "flushexp";
 Database Fresh()
 {
+    if (admin == "sqlite")
+    {
+        var file = Database.Resolve(Path.Combine(Directory.CreateTempSubdirectory("flushexp").FullName, "import.db"));
+        new ReferenceStore(file).EnsureLoaded();
+        return file;
+    }
     Npgsql.NpgsqlConnection.ClearAllPools();
     using (var a = new Npgsql.NpgsqlConnection(admin))
     {
@@ -61,10 +68,11 @@ for (var run = 1; run <= repeat; run++)
     var db = Fresh();
     var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     var (g0, g1, g2, pause, alloc) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+    var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
     var sw = Stopwatch.StartNew();
     var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider), KeysAfterRowsFromBytes = long.TryParse(Environment.GetEnvironmentVariable("KEYS_AFTER_BYTES"), out var k) ? k : DeclarationImporter.DefaultKeysAfterRowsFromBytes }.Import(args[0], mapping, strict: false);
     sw.Stop();
-    Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations; GC {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F3} s, allocated {(GC.GetTotalAllocatedBytes() - alloc) / 1e9:F2} GB");
+    Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations; GC {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F3} s, allocated {(GC.GetTotalAllocatedBytes() - alloc) / 1e9:F2} GB; JIT {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F3} s, {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods");
 }
 
 /// <summary>Listens to the runtime's GCAllocationTick events in-process: bytes sampled per allocated type.</summary>
