@@ -66,6 +66,8 @@ var repeat = int.TryParse(Environment.GetEnvironmentVariable("REPEAT"), out var 
 for (var run = 1; run <= repeat; run++)
 {
     var db = Fresh();
+    // SETTLE_MS (environment, optional): a pause before each timed run, for the JIT to finish recompiling the setup's code.
+    Thread.Sleep(int.TryParse(Environment.GetEnvironmentVariable("SETTLE_MS"), out var settle) ? settle : 0);
     var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     var (g0, g1, g2, pause, alloc) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
     var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
