@@ -71,9 +71,12 @@ for (var run = 1; run <= repeat; run++)
     var p0 = PgCpu(); var c0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     var (g0, g1, g2, pause, alloc) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
     var (jitTime, jitMethods) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
+    // The monotonic clock at the run's start and end: `perf record -k CLOCK_MONOTONIC` then `perf report --time START,END`.
+    var started = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
     var sw = Stopwatch.StartNew();
     var r = new DeclarationImporter(db, TimeProvider.System) { CubeFlushCells = int.Parse(args[3]), BatchItems = int.TryParse(Environment.GetEnvironmentVariable("BATCH_ITEMS"), out var b) ? b : DeclarationImporter.DefaultBatchItems(db.Provider), KeysAfterRowsFromBytes = long.TryParse(Environment.GetEnvironmentVariable("KEYS_AFTER_BYTES"), out var k) ? k : DeclarationImporter.DefaultKeysAfterRowsFromBytes }.Import(args[0], mapping, strict: false);
     sw.Stop();
+    Console.WriteLine($"monotonic {started:F6},{Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F6}");
     Console.WriteLine($"flush {args[3]}: {sw.Elapsed.TotalSeconds:F3} s wall, client {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - c0:F3} s, server {PgCpu() - p0:F3} s; {r.Imported} declarations; GC {GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2} (gen 0/1/2), paused {(GC.GetTotalPauseDuration() - pause).TotalSeconds:F3} s, allocated {(GC.GetTotalAllocatedBytes() - alloc) / 1e9:F2} GB; JIT {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalSeconds:F3} s, {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethods} methods");
 }
 

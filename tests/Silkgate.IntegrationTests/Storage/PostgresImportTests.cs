@@ -9,7 +9,7 @@ using Silkgate.Storage.Statistics;
 
 namespace Silkgate.IntegrationTests.Storage;
 
-/// <summary>What only PostgreSQL's import does: many batches in one transaction.</summary>
+/// <summary>What only PostgreSQL's import does: many batches in one transaction, always (SQLite only for a first load: SqliteImportTests).</summary>
 public sealed class PostgresImportTests(PostgresDatabases databases) : IClassFixture<PostgresDatabases>
 {
     private const string LookUp = "SELECT external_id FROM declaration WHERE source = 'bulk' AND external_id IN ('X1', 'X2', 'X3')";
