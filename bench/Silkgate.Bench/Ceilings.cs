@@ -156,8 +156,7 @@ internal static class Ceilings
         sw.Start();
         if (whole is not null)
         {
-            foreach (var statement in restore)
-                Sql.Exec(conn, whole, statement);
+            Sql.ExecEach(conn, whole, restore);
             whole.Commit();
             whole.Dispose();
         }
@@ -212,7 +211,7 @@ internal static class Ceilings
         if (whole is not null)
         {
             sw.Start();
-            PostgresIndexes.Restore(conn, whole, restore);
+            Sql.ExecEach(conn, whole, restore);
             whole.Commit();
             sw.Stop();
             whole.Dispose();

@@ -15,7 +15,7 @@ public static class PostgresIndexes
 {
     /// <summary>
     /// Drops every index of <paramref name="tables"/> and returns the statements that build them again as they were
-    /// (<see cref="Restore"/>): ALTER TABLE … ADD CONSTRAINT for a key, the index's own CREATE INDEX otherwise.
+    /// (run them with <see cref="Sql.ExecEach"/>): ALTER TABLE … ADD CONSTRAINT for a key, the index's own CREATE INDEX otherwise.
     /// </summary>
     public static IReadOnlyList<string> Drop(NpgsqlConnection conn, DbTransaction tx, IReadOnlyList<string> tables)
     {
@@ -37,13 +37,6 @@ public static class PostgresIndexes
                 : $"DROP INDEX {index.Index}");
         }
         return [.. indexes.Select(i => i.Restore)];
-    }
-
-    /// <summary>Builds again what <see cref="Drop"/> dropped (or runs any other statements it was given), in order.</summary>
-    public static void Restore(NpgsqlConnection conn, DbTransaction tx, IReadOnlyList<string> statements)
-    {
-        foreach (var statement in statements)
-            Sql.Exec(conn, tx, statement);
     }
 
     /// <summary>

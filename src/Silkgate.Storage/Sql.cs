@@ -27,6 +27,13 @@ public static class Sql
         return cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Runs each statement in order (an index's CREATE statements kept from its drop, say).</summary>
+    public static void ExecEach(DbConnection conn, DbTransaction? tx, IEnumerable<string> statements)
+    {
+        foreach (var statement in statements)
+            Exec(conn, tx, statement);
+    }
+
     public static T? Scalar<T>(DbConnection conn, DbTransaction? tx, string sql, params object?[] args)
     {
         using var cmd = Command(conn, tx, sql, args);

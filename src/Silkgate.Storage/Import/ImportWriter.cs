@@ -160,8 +160,7 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
         if (_tx is not null)
         {
             // The indexes first: they are built while the last batch's sums are still being made.
-            foreach (var statement in _restoreIndexes)
-                Sql.Exec(conn, _tx, statement);
+            Sql.ExecEach(conn, _tx, _restoreIndexes);
             FlushCube(lastBeforeCommit: true);
             _tx.Commit();
             _tx.Dispose();
@@ -183,7 +182,7 @@ public sealed class ImportWriter(DeclarationWriter writer, DbConnection conn) : 
                 CubeMaintainer.Apply(conn, _tx!, part, lastBeforeCommit);
         }
         if (dropped.Count > 0)
-            PostgresIndexes.Restore((NpgsqlConnection)conn, _tx!, dropped);
+            Sql.ExecEach(conn, _tx, dropped);
         Volatile.Write(ref _cells, 0);
     }
 
