@@ -22,10 +22,33 @@ internal readonly record struct ItemRow(
         i.Quantity, i.QuantityUnit, Mass.ToGrams(i.NetMassKg), i.ValueOriginal, Money.ToFen(i.StatisticalValueCny),
         i.Preference, i.CertificateOfOrigin, DeclarationWriter.FlowName(d.Flow), d.ReleaseDate,
         d.ReleaseDate is { } r ? YearMonth.Of(r).Key : null, d.Port, d.TradeMode, d.InZone, d.Ecommerce));
+
+    /// <summary>The generator's first <paramref name="items"/> items as rows, in batches of about <paramref name="batchItems"/> (built lazily, one batch at a time).</summary>
+    public static IEnumerable<List<ItemRow>> Generated(KashgarGenerator generator, ReferenceData reference, long items, int batchItems) =>
+        generator.Batches(items, reference, batchItems).Select(batch => batch.SelectMany(Of).ToList());
+
+    /// <summary>
+    /// The item rows an import stored, in the order it wrote them (SQLite's rowid, PostgreSQL's ctid: both follow the
+    /// file on a fresh table), in batches of <paramref name="batchItems"/>: a ceiling of a file's own rows — same
+    /// values, same key order — rather than generated ones of the same width.
+    /// </summary>
+    public static List<List<ItemRow>> StoredIn(Database db, int batchItems)
+    {
+        using var conn = db.OpenConnection();
+        var order = db.Provider == DbProvider.Sqlite ? "rowid" : "ctid";
+        var rows = Sql.Query(conn, null, $"SELECT {string.Join(", ", DeclarationWriter.ItemColumns)} FROM declaration_item ORDER BY {order}", r => new ItemRow(
+            r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.NullableString(4), r.GetString(5),
+            r.IsDBNull(6) ? null : r.GetDecimal(6), r.NullableString(7), r.GetInt64(8), r.GetDecimal(9), r.GetInt64(10),
+            r.NullableString(11), r.NullableString(12), r.GetString(13),
+            r.IsDBNull(14) ? null : r.GetFieldValue<DateOnly>(14), r.IsDBNull(15) ? null : r.GetInt32(15),
+            r.GetString(16), r.GetString(17), r.GetBoolean(18), r.GetBoolean(19))).ToList();
+        return [.. rows.Chunk(batchItems).Select(chunk => chunk.ToList())];
+    }
 }
 
 /// <summary>
-/// Measurement 3: the raw ceilings. N item rows (the generated items, same values as the importer stores) go into
+/// Measurement 3: the raw ceilings. N item rows (the generated items, same values as the importer stores, or an
+/// import's own stored rows: <see cref="ItemRow.StoredIn"/>) go into
 /// a scratch table <c>bench_item</c> that is a copy of declaration_item — same columns, types, primary key and
 /// index — in a fresh migrated database. SQLite: one prepared INSERT reused, one transaction per batch of the
 /// importer's size, the connection of Database.OpenConnection (WAL, synchronous=NORMAL). PostgreSQL: binary COPY
@@ -36,7 +59,7 @@ internal static class Ceilings
 {
     public const string Table = "bench_item";
 
-    public static Cpu Sqlite(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems, string? pragma = null)
+    public static Cpu Sqlite(Database db, IEnumerable<List<ItemRow>> batches, long items, string? pragma = null)
     {
         db.Migrate();
         using var conn = (SqliteConnection)db.OpenConnection();
@@ -50,9 +73,8 @@ internal static class Ceilings
         var p = columns.Select((_, i) => cmd.Parameters.Add(new SqliteParameter("@p" + i, DBNull.Value))).ToArray();
         ImportBench.Quiesce(db);
         var sw = Cpu.For(db);
-        foreach (var batch in generator.Batches(items, reference, batchItems))
+        foreach (var rows in batches)
         {
-            var rows = batch.SelectMany(ItemRow.Of).ToList();
             sw.Start();
             using (var tx = conn.BeginTransaction())
             {
@@ -98,7 +120,7 @@ internal static class Ceilings
     /// (<see cref="SqliteIndexes"/>): one transaction, the table's own index dropped, the rows inserted (into the
     /// rowid table and its primary key), the index built from them, the commit.
     /// </summary>
-    public static Cpu SqliteCApi(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems, bool keysAfterRows = false)
+    public static Cpu SqliteCApi(Database db, IEnumerable<List<ItemRow>> batches, long items, bool keysAfterRows = false)
     {
         db.Migrate();
         using var conn = (SqliteConnection)db.OpenConnection();
@@ -116,9 +138,8 @@ internal static class Ceilings
             restore = SqliteIndexes.DropIfEmpty(conn, whole, [Table]);
             sw.Stop();
         }
-        foreach (var batch in generator.Batches(items, reference, batchItems))
+        foreach (var rows in batches)
         {
-            var rows = batch.SelectMany(ItemRow.Of).ToList();
             sw.Start();
             using (var tx = whole is null ? conn.BeginTransaction() : null)
             {
@@ -180,7 +201,7 @@ internal static class Ceilings
     /// writes one (<see cref="PostgresIndexes"/>): one transaction, the indexes dropped, the rows copied bare, the
     /// indexes built from them, the commit.
     /// </summary>
-    public static Cpu Postgres(Database db, KashgarGenerator generator, ReferenceData reference, long items, int batchItems, bool keysAfterRows = false)
+    public static Cpu Postgres(Database db, IEnumerable<List<ItemRow>> batches, long items, bool keysAfterRows = false)
     {
         db.Migrate();
         using var conn = (NpgsqlConnection)db.OpenConnection();
@@ -197,9 +218,8 @@ internal static class Ceilings
             restore = PostgresIndexes.Drop(conn, whole, [Table]);
             sw.Stop();
         }
-        foreach (var batch in generator.Batches(items, reference, batchItems))
+        foreach (var rows in batches)
         {
-            var rows = batch.SelectMany(ItemRow.Of).ToList();
             sw.Start();
             using (var tx = whole is null ? conn.BeginTransaction() : null)
             {
