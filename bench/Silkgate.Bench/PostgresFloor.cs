@@ -16,16 +16,12 @@ namespace Silkgate.Bench;
 /// </summary>
 internal static class PostgresFloor
 {
-    private static readonly string[] DeclarationTables = DeclarationWriter.Tables;
-
-    private static readonly string[] StatisticsTables = ["stats_cube", "stats_rollup", "stats_hs"];
-
     /// <summary>Each table's rows as binary COPY bytes, in the order they are stored.</summary>
     public static Dictionary<string, byte[]> Dump(Database db)
     {
         using var conn = (NpgsqlConnection)db.OpenConnection();
         var dumps = new Dictionary<string, byte[]>();
-        foreach (var table in DeclarationTables.Concat(StatisticsTables))
+        foreach (var table in DeclarationWriter.Tables.Concat(CubeMaintainer.Tables))
         {
             using var copy = conn.BeginRawBinaryCopy($"COPY {table} TO STDOUT (FORMAT BINARY)");
             using var bytes = new MemoryStream();
@@ -47,11 +43,11 @@ internal static class PostgresFloor
         {
             Sql.Exec(conn, tx, "SET LOCAL work_mem = '64MB'");
             var indexes = DeclarationWriter.DropIndexesOfEmptyTables(conn, tx);
-            foreach (var table in DeclarationTables)
+            foreach (var table in DeclarationWriter.Tables)
                 Write(conn, table, dumps[table]);
             Sql.ExecEach(conn, tx, indexes);
             var keys = CubeMaintainer.DropKeysOfEmptyTables(conn, tx);
-            foreach (var table in StatisticsTables)
+            foreach (var table in CubeMaintainer.Tables)
                 Write(conn, table, dumps[table]);
             Sql.ExecEach(conn, tx, keys);
             tx.Commit();

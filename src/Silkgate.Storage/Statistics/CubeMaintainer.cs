@@ -240,7 +240,7 @@ public static class CubeMaintainer
 
     /// <summary>The three statistics tables locked against other writers (SHARE ROW EXCLUSIVE; readers go on) until the commit.</summary>
     private static void LockAgainstWriters(NpgsqlConnection conn, DbTransaction tx) =>
-        Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", CubeTable.All.Select(t => t.Name))} IN SHARE ROW EXCLUSIVE MODE");
+        Sql.Exec(conn, tx, $"LOCK TABLE {string.Join(", ", Tables)} IN SHARE ROW EXCLUSIVE MODE");
 
     /// <summary>
     /// PostgreSQL, before an import's last cube write: when the three statistics tables are empty (a first load),
@@ -255,8 +255,11 @@ public static class CubeMaintainer
     public static IReadOnlyList<string> DropKeysOfEmptyTables(NpgsqlConnection conn, DbTransaction tx)
     {
         LockAgainstWriters(conn, tx);
-        return PostgresIndexes.DropIfEmpty(conn, tx, [.. CubeTable.All.Select(t => t.Name)], lockMode: null);
+        return PostgresIndexes.DropIfEmpty(conn, tx, Tables, lockMode: null);
     }
+
+    /// <summary>The statistics tables (the full cube, its roll-up, the headings), in that order.</summary>
+    public static IReadOnlyList<string> Tables { get; } = [.. CubeTable.All.Select(t => t.Name)];
 
     /// <summary>
     /// A part of a first load's cells into the tables whose keys <see cref="DropKeysOfEmptyTables"/> dropped: every
